@@ -1,0 +1,36 @@
+# Every target sets itself up from a bare machine with python3: the venv is made on first use.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck bench fuzz clean golden
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/camscan pcap pcaps/demo/store-lan.pcapng -o demo-report.json
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check scanner tests bench
+	$(BIN)/mypy
+
+golden: $(STAMP)
+	$(BIN)/python -m pytest tests/replay --update-golden
+
+bench: $(STAMP)
+	bash bench/setup.sh
+	$(BIN)/python bench/pcap_bench.py
+
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest tests -k fuzz --hypothesis-profile=long
+
+clean:
+	rm -rf $(VENV) build *.egg-info demo-report.json

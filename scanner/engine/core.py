@@ -1,0 +1,306 @@
+"""The engine: observations in, one fused finding per device out."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from scanner.db import VendorDB
+from scanner.db.types import Match, Policy, Rule
+from scanner.engine.fuse import Evidence, Verdict, fuse, policy_verdict
+from scanner.engine.hosts import Binding, HostMap, Sightings, Vlan, is_global, pton, resolve
+from scanner.model import Kind, Meta, Observation
+
+log = logging.getLogger(__name__)
+
+MAX_EVIDENCE_KEYS = 100_000  # distinct (subject, rule, value) kept; bounded whatever the input
+MATCH_CACHE = 50_000
+# Evidence that states an identity which survives IP changes; devices sharing one are one device.
+IDENTITY_CLAIMS = ("serial",)
+
+Subject = tuple[Vlan, str | None, str | None]  # (vlan, mac, ip)
+DeviceKey = tuple[str, Vlan, str]  # ("mac", vlan-or-None, mac) or ("ip", vlan, ip)
+
+
+@dataclass(slots=True)
+class Device:
+    """A device as the engine sees it before rendering."""
+
+    key: DeviceKey
+    mac: str | None
+    vlan: Vlan
+    location: str
+    ips: set[str] = field(default_factory=set)
+    evidence: list[Evidence] = field(default_factory=list)
+    hostname: str | None = None
+    first_seen: float | None = None
+    last_seen: float | None = None
+    services: set[tuple[str, int]] = field(default_factory=set)
+    verdict: Verdict = field(default_factory=Verdict)
+    status: str = "clear"
+    concern: str | None = None
+    oui_organisation: str | None = None
+    advisories: list[tuple[str, str]] = field(default_factory=list)
+    identities: set[str] = field(default_factory=set)  # serials and endpoint UUIDs it stated
+    first_input: str = ""
+    first_frame: int = 0
+
+
+class Engine:
+    """Collects observations (feed) and resolves them into devices (devices)."""
+
+    def __init__(self, db: VendorDB, policy: Policy) -> None:
+        self.db = db
+        self.policy = policy
+        self.sightings = Sightings()
+        self.bindings: dict[tuple[Vlan, str], list[Binding]] = {}
+        self.evidence: dict[tuple[Subject, str, str], Evidence] = {}
+        self.hostnames: dict[Subject, str] = {}
+        self.endpoints: dict[Subject, str] = {}
+        self.l2_seen: dict[tuple[Vlan, str], list[float]] = {}
+        self._cache: dict[tuple[str, str], Match | None] = {}
+        self.observations = 0
+        self.evidence_dropped = 0
+
+    # -- collection -----------------------------------------------------------------------
+    def feed(self, obs: Observation) -> None:
+        """Take one observation: a binding, a name, or something to match against vendor_db."""
+        self.observations += 1
+        if obs.kind is Kind.MAC_IP:
+            self._bind(obs)
+            return
+        subject = self._subject(obs, "sender")
+        if obs.kind is Kind.DHCP_HOSTNAME or (obs.kind is Kind.MDNS_SERVICE and "hostname" in obs.attrs):
+            self.hostnames.setdefault(subject, obs.attrs.get("hostname", obs.value))
+        elif obs.kind is Kind.WSD_ENDPOINT and obs.value:
+            self.endpoints.setdefault(subject, obs.value)
+        match = self._match(obs)
+        if match is None:
+            return
+        if match.rule.about == "receiver":
+            subject = self._subject(obs, "receiver")
+        key = (subject, match.rule.id, obs.value)
+        known = self.evidence.get(key)
+        if known is not None:
+            known.count += 1
+        elif len(self.evidence) < MAX_EVIDENCE_KEYS:
+            self.evidence[key] = Evidence(
+                match.rule, obs.value, dict(match.claims), obs.meta, obs.truncated
+            )
+        else:
+            self.evidence_dropped += 1
+
+    def _bind(self, obs: Observation) -> None:
+        mac, ip = obs.attrs.get("mac"), obs.attrs.get("ip")
+        if not mac or not ip or ip in ("0.0.0.0", "::"):
+            return
+        stated = self.bindings.setdefault((obs.meta.vlan, ip), [])
+        for b in stated:
+            if b.mac == mac:
+                b.ts = max(b.ts, obs.meta.ts)
+                return
+        if len(stated) < 16:
+            stated.append(Binding(mac, obs.attrs.get("via", ""), obs.meta.ts))
+
+    @staticmethod
+    def _subject(obs: Observation, about: str) -> Subject:
+        m = obs.meta
+        if "mac" in obs.attrs or "ip" in obs.attrs:
+            return (m.vlan, obs.attrs.get("mac"), obs.attrs.get("ip"))
+        if about == "receiver":
+            return (m.vlan, m.dst_mac, m.dst_ip)
+        return (m.vlan, m.src_mac, m.src_ip)
+
+    def _match(self, obs: Observation) -> Match | None:
+        if obs.attrs:
+            return self.db.match(obs.kind.value, obs.value, obs.attrs)
+        ck = (obs.kind.value, obs.value)
+        if ck in self._cache:
+            return self._cache[ck]
+        match = self.db.match(obs.kind.value, obs.value, None)
+        if len(self._cache) < MATCH_CACHE:
+            self._cache[ck] = match
+        return match
+
+    # -- resolution -----------------------------------------------------------------------
+    def devices(self) -> list[Device]:
+        """Resolve subjects to devices, merge identities, fuse evidence and apply the policy."""
+        hm = resolve(self.sightings, self.bindings)
+        devices: dict[DeviceKey, Device] = {}
+        for (vlan, mac), ips in hm.ips_of.items():
+            self._device(devices, hm, ("mac", None, mac), vlan).ips.update(ips)
+        for (vlan, ip), b in self.bindings.items():
+            latest = max(b, key=lambda x: x.ts)
+            self._device(devices, hm, ("mac", None, latest.mac), vlan).ips.add(ip)
+        remote_candidates: dict[DeviceKey, Device] = {}
+        for (subject, _rule, _value), ev in self.evidence.items():
+            key = self._key_for(subject, hm)
+            if key is None:
+                continue
+            if key[0] == "ip":
+                dev = remote_candidates.get(key) or self._ip_device(key, hm)
+                remote_candidates[key] = dev
+                if dev.location == "remote" and ev.rule.lan_only:
+                    continue
+            else:
+                dev = self._device(devices, hm, key, subject[0])
+                if subject[2] and not hm.is_router(subject[0], key[2]):
+                    dev.ips.add(subject[2])
+            dev.evidence.append(ev)
+            _widen(dev, ev.meta.ts)
+        for key, dev in remote_candidates.items():
+            if any(ev.claims.get("manufacturer") or ev.claims.get("brand") for ev in dev.evidence):
+                devices[key] = dev
+        self._attach_names(devices, hm)
+        merged = _merge_identities(devices)
+        for dev in merged:
+            self._finish(dev)
+        return sorted(merged, key=lambda d: device_id(d))
+
+    def _key_for(self, subject: Subject, hm: HostMap) -> DeviceKey | None:
+        vlan, mac, ip = subject
+        if mac and not _is_unicast(mac):
+            mac = None
+        if mac and not hm.is_router(vlan, mac):
+            return ("mac", None, mac)
+        if mac and ip and ip in hm.ips_of.get((vlan, mac), set()):
+            return ("mac", None, mac)  # the router's own address
+        if ip:
+            owner = hm.owner.get((vlan, ip))
+            if owner:
+                return ("mac", None, owner)
+            return ("ip", vlan, ip)
+        return ("mac", None, mac) if mac else None
+
+    def _device(self, devices: dict[DeviceKey, Device], hm: HostMap, key: DeviceKey, vlan: Vlan) -> Device:
+        dev = devices.get(key)
+        if dev is None:
+            mac = key[2]
+            dev = Device(key, mac, vlan, "lan")
+            span = hm.times.get((vlan, mac))
+            if span:
+                dev.first_seen, dev.last_seen = span
+            first = hm.first_frame.get((vlan, mac))
+            if first:
+                dev.first_input, dev.first_frame = first
+            devices[key] = dev
+        return dev
+
+    def _ip_device(self, key: DeviceKey, hm: HostMap) -> Device:
+        _, vlan, ip = key
+        remote = (vlan, ip) in hm.via_router or is_global(ip)
+        return Device(key, None, vlan, "remote" if remote else "lan", {ip})
+
+    def _attach_names(self, devices: dict[DeviceKey, Device], hm: HostMap) -> None:
+        for subject, name in sorted(self.hostnames.items(), key=lambda kv: repr(kv)):
+            key = self._key_for(subject, hm)
+            if key in devices and devices[key].hostname is None:
+                devices[key].hostname = name
+        for subject, uuid in self.endpoints.items():
+            key = self._key_for(subject, hm)
+            if key in devices:
+                devices[key].identities.add("uuid:" + uuid.lower())
+
+    def _finish(self, dev: Device) -> None:
+        if dev.mac:
+            self._oui_evidence(dev)
+        for vlan_ip in dev.ips:
+            dev.services.update(self.sightings.services.get((dev.vlan, pton(vlan_ip)), set()))
+        for ev in dev.evidence:
+            if ev.meta.proto == "udp" and ev.meta.sport is not None and ev.rule.about == "sender":
+                dev.services.add(("udp", ev.meta.sport))
+        dev.evidence.sort(key=lambda ev: (ev.meta.ts, ev.rule.id, ev.value))
+        dev.verdict = fuse(dev.evidence)
+        fields = dev.verdict.fields
+        if "kind" not in fields and fields.get("model"):
+            model_match = self.db.match("model", fields["model"], None)
+            if model_match is not None:
+                for name, value in model_match.claims.items():
+                    if name in ("kind", "brand"):
+                        fields.setdefault(name, value)
+        dev.status, dev.concern = policy_verdict(
+            self.policy, dev.verdict.manufacturer, fields.get("brand"), dev.verdict.confidence
+        )
+        if dev.location == "remote" and dev.concern:
+            dev.concern += "; seen only through a router, not on this LAN"
+        if dev.verdict.manufacturer:
+            dev.advisories = [
+                (adv.id, basis)
+                for adv, basis in self.db.advisories_for(
+                    dev.verdict.manufacturer, fields.get("model"), fields.get("firmware")
+                )
+            ]
+
+    def _oui_evidence(self, dev: Device) -> None:
+        assert dev.mac is not None
+        entry = self.db.oui(dev.mac)
+        if entry is None:
+            return
+        dev.oui_organisation = entry.organisation
+        claims = {k: v for k, v in (("manufacturer", entry.manufacturer), ("brand", entry.brand)) if v}
+        if not claims or not entry.rule:
+            return
+        rule = Rule(
+            id=entry.rule,
+            kind="oui",
+            weight=entry.weight,
+            signal="oui",
+            claims=claims,
+            source=f"IEEE registry {self.db.oui_registry}",
+        )
+        when = dev.first_seen or 0.0
+        meta = Meta(input=dev.first_input, frame=dev.first_frame, ts=when, src_mac=dev.mac)
+        dev.evidence.append(Evidence(rule, f"{entry.prefix} {entry.organisation}", claims, meta))
+
+
+def _is_unicast(mac: str) -> bool:
+    """False for multicast/broadcast and all-zero MACs, which identify no device."""
+    return not (int(mac[:2], 16) & 1) and mac != "00:00:00:00:00:00"
+
+
+def _widen(dev: Device, ts: float) -> None:
+    if dev.first_seen is None or ts < dev.first_seen:
+        dev.first_seen = ts
+    if dev.last_seen is None or ts > dev.last_seen:
+        dev.last_seen = ts
+
+
+def device_id(dev: Device) -> str:
+    """Stable id: the MAC when known, else the IP (qualified by VLAN when tagged)."""
+    kind, vlan, addr = dev.key
+    if kind == "mac":
+        return f"mac:{addr}"
+    return f"ip:{addr}" if vlan is None else f"vlan{vlan}:ip:{addr}"
+
+
+def _collect_identities(dev: Device) -> None:
+    for ev in dev.evidence:
+        for name in IDENTITY_CLAIMS:
+            value = ev.claims.get(name)
+            if value and ev.weight >= 0.5:
+                dev.identities.add(f"{name}:{value}")
+
+
+def _merge_identities(devices: dict[DeviceKey, Device]) -> list[Device]:
+    """Merge devices that state the same serial or endpoint UUID (an IP change, a second NIC)."""
+    by_identity: dict[str, Device] = {}
+    result: list[Device] = []
+    for key in sorted(devices, key=lambda k: (k[0] != "mac", repr(k))):
+        dev = devices[key]
+        _collect_identities(dev)
+        target = next((by_identity[i] for i in sorted(dev.identities) if i in by_identity), None)
+        if target is None or (target.mac and dev.mac):
+            result.append(dev)
+            target = dev
+        else:
+            target.ips |= dev.ips
+            target.evidence.extend(dev.evidence)
+            target.services |= dev.services
+            target.identities |= dev.identities
+            target.hostname = target.hostname or dev.hostname
+            for ts in (dev.first_seen, dev.last_seen):
+                if ts is not None:
+                    _widen(target, ts)
+        for ident in dev.identities:
+            by_identity.setdefault(ident, target)
+    return result

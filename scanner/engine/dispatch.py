@@ -1,0 +1,338 @@
+"""The per-frame hot path: parse link, IP and transport headers by hand and route payloads to decoders.
+
+Only frames that can carry evidence reach a decoder. Bulk traffic (video, TLS application data)
+costs a header walk and one dictionary lookup: TCP directions that did not open with a banner are
+remembered as uninteresting, and interesting ones are buffered only up to a few kilobytes.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import struct
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from scanner.decoders import (
+    arp,
+    dhcp,
+    dhip,
+    dns,
+    http,
+    ndp,
+    p2p,
+    rtsp,
+    sadp,
+    sdk,
+    ssdp,
+    tls,
+    wsd,
+)
+from scanner.engine.flows import Direction
+from scanner.engine.hosts import Sightings
+from scanner.model import Meta, Observation
+
+log = logging.getLogger(__name__)
+
+Decoder = Callable[[bytes, Meta], list[Observation]]
+Sink = Callable[[Observation], None]
+
+# link types (tcpdump.org LINKTYPE_*)
+LT_NULL, LT_ETHERNET, LT_RAW, LT_LOOP, LT_SLL, LT_IPV4, LT_IPV6, LT_SLL2 = (
+    0, 1, 101, 108, 113, 228, 229, 276,
+)  # fmt: skip
+ET_IPV4, ET_IPV6, ET_ARP, ET_VLAN, ET_QINQ, ET_QINQ_OLD = 0x0800, 0x86DD, 0x0806, 0x8100, 0x88A8, 0x9100
+VLAN_TYPES = frozenset({ET_VLAN, ET_QINQ, ET_QINQ_OLD})
+IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMPV6 = 6, 17, 58
+IPV6_EXT = frozenset({0, 43, 60})  # hop-by-hop, routing, destination options
+IPV6_FRAG = 44
+NDP_TYPES = frozenset({133, 134, 135, 136})
+TCP_FIN, TCP_SYN, TCP_RST, TCP_ACK = 0x01, 0x02, 0x04, 0x10
+
+STREAM_CAP = 8 * 1024
+TLS_CAP = 16 * 1024  # a certificate chain after the ServerHello is often 3-6 KiB
+MAX_DIRECTIONS = 100_000  # beyond this the table is flushed: memory stays flat in capture size
+
+_HH = struct.Struct("!HH")
+_HHI = struct.Struct("!HHI")
+
+
+def _udp_table() -> dict[int, Decoder]:
+    table: dict[int, Decoder] = {}
+    for module in (dns, dhcp, ssdp, wsd, sadp):
+        for port in module.UDP_PORTS:
+            table[port] = module.decode
+    for port in dhip.UDP_PORTS:
+        table[port] = dhip.decode
+    for port in dhip.UDP_PORTS_5050:
+        table[port] = dhip.decode_5050
+    return table
+
+
+def mac_str(raw: bytes) -> str:
+    """Lower-case colon form of a 6-byte MAC."""
+    return raw.hex(":")
+
+
+def ip_str(raw: bytes) -> str:
+    """Text form of a 4- or 16-byte IP address."""
+    return socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6, raw)
+
+
+class Dispatcher:
+    """Turns frames into observations, sightings and services; owns the TCP direction table."""
+
+    def __init__(self, sink: Sink, sightings: Sightings) -> None:
+        self.sink = sink
+        self.sightings = sightings
+        self.udp = _udp_table()
+        self.p2p_first = p2p.FIRST_BYTES
+        self.dirs: dict[tuple[Any, ...], Direction | bool] = {}
+        self.decode_errors = 0
+        self.input = ""
+        self.frame_no = 0
+
+    # -- frames ---------------------------------------------------------------------------
+    def frame(self, linktype: int, ts: float, data: bytes) -> None:
+        """Process one captured frame; malformed frames are counted, never fatal."""
+        self.frame_no += 1
+        try:
+            self._frame(linktype, ts, data)
+        except (IndexError, struct.error, ValueError, OSError):
+            self.decode_errors += 1
+
+    def _frame(self, linktype: int, ts: float, data: bytes) -> None:
+        vlan: int | None = None
+        smac = dmac = b""
+        if linktype == LT_ETHERNET:
+            etype = (data[12] << 8) | data[13]
+            off = 14
+            while etype in VLAN_TYPES:
+                vlan = ((data[off] & 0x0F) << 8) | data[off + 1]
+                etype = (data[off + 2] << 8) | data[off + 3]
+                off += 4
+            dmac, smac = data[0:6], data[6:12]
+        elif linktype == LT_SLL:
+            etype, off = (data[14] << 8) | data[15], 16
+            if data[4] == 0 and data[5] == 6:
+                smac = data[6:12]
+        elif linktype == LT_SLL2:
+            etype, off = (data[0] << 8) | data[1], 20
+            if data[11] == 6:
+                smac = data[12:18]
+        elif linktype in (LT_RAW, LT_IPV4, LT_IPV6):
+            etype, off = (ET_IPV4 if data[0] >> 4 == 4 else ET_IPV6), 0
+        elif linktype in (LT_NULL, LT_LOOP):
+            family = data[0] | data[3]  # host or network byte order: the family is < 256
+            etype, off = (ET_IPV4 if family == 2 else ET_IPV6), 4
+        else:
+            return
+        if etype == ET_IPV4:
+            self._ipv4(data, off, ts, vlan, smac, dmac)
+        elif etype == ET_IPV6:
+            self._ipv6(data, off, ts, vlan, smac, dmac)
+        elif etype == ET_ARP:
+            self._emit(arp.decode, data[off:], self._meta(ts, vlan, smac, dmac))
+        elif etype == sadp.ETHERTYPE:
+            self._emit(sadp.decode_legacy, data[off:], self._meta(ts, vlan, smac, dmac))
+
+    def _ipv4(
+        self, data: bytes, off: int, ts: float, vlan: int | None, smac: bytes, dmac: bytes
+    ) -> None:
+        b0 = data[off]
+        if b0 >> 4 != 4:
+            return
+        end = min(off + ((data[off + 2] << 8) | data[off + 3]), len(data))
+        if (data[off + 6] & 0x1F) or data[off + 7]:
+            return  # a non-first fragment carries no transport header
+        sip = data[off + 12 : off + 16]
+        if smac and sip != b"\0\0\0\0":
+            self.sightings.see(vlan, smac, sip, ts, self.frame_no)
+        proto = data[off + 9]
+        l4 = off + (b0 & 0x0F) * 4
+        if proto == IPPROTO_UDP:
+            self._udp(data, l4, end, ts, vlan, smac, dmac, sip, data[off + 16 : off + 20])
+        elif proto == IPPROTO_TCP:
+            self._tcp(data, l4, end, ts, vlan, smac, dmac, sip, data[off + 16 : off + 20])
+
+    def _ipv6(
+        self, data: bytes, off: int, ts: float, vlan: int | None, smac: bytes, dmac: bytes
+    ) -> None:
+        if data[off] >> 4 != 6:
+            return
+        end = min(off + 40 + ((data[off + 4] << 8) | data[off + 5]), len(data))
+        nh = data[off + 6]
+        sip, dip = data[off + 8 : off + 24], data[off + 24 : off + 40]
+        l4 = off + 40
+        for _ in range(8):
+            if nh in IPV6_EXT:
+                nh, l4 = data[l4], l4 + (data[l4 + 1] + 1) * 8
+            elif nh == IPV6_FRAG:
+                if ((data[l4 + 2] << 8) | data[l4 + 3]) & 0xFFF8:
+                    return
+                nh, l4 = data[l4], l4 + 8
+            else:
+                break
+        if smac and sip != bytes(16):
+            self.sightings.see(vlan, smac, sip, ts, self.frame_no)
+        if nh == IPPROTO_UDP:
+            self._udp(data, l4, end, ts, vlan, smac, dmac, sip, dip)
+        elif nh == IPPROTO_TCP:
+            self._tcp(data, l4, end, ts, vlan, smac, dmac, sip, dip)
+        elif nh == IPPROTO_ICMPV6 and data[l4] in NDP_TYPES:
+            meta = self._meta(ts, vlan, smac, dmac, sip, dip, "icmpv6")
+            self._emit(ndp.decode, data[l4:end], meta)
+
+    # -- transports -----------------------------------------------------------------------
+    def _udp(
+        self,
+        data: bytes,
+        l4: int,
+        end: int,
+        ts: float,
+        vlan: int | None,
+        smac: bytes,
+        dmac: bytes,
+        sip: bytes,
+        dip: bytes,
+    ) -> None:
+        sport, dport = _HH.unpack_from(data, l4)
+        decoder = self.udp.get(dport) or self.udp.get(sport)
+        payload = data[l4 + 8 : end]
+        if decoder is None:
+            if not payload or payload[0] not in self.p2p_first:
+                return
+            decoder = p2p.decode
+        meta = self._meta(ts, vlan, smac, dmac, sip, dip, "udp", sport, dport)
+        self._emit(decoder, payload, meta)
+
+    def _tcp(
+        self,
+        data: bytes,
+        l4: int,
+        end: int,
+        ts: float,
+        vlan: int | None,
+        smac: bytes,
+        dmac: bytes,
+        sip: bytes,
+        dip: bytes,
+    ) -> None:
+        sport, dport, seq = _HHI.unpack_from(data, l4)
+        key = (vlan, sip, sport, dip, dport)
+        d = self.dirs.get(key)
+        if d is False:
+            return
+        flags = data[l4 + 13]
+        if d is None:
+            if flags & TCP_SYN:
+                if flags & TCP_ACK:
+                    self.sightings.service(vlan, smac, sip, "tcp", sport)
+                self._new_direction(key, seq + 1, None)
+                return
+            payload = data[l4 + ((data[l4 + 12] >> 4) * 4) : end]
+            if not payload:
+                return
+            cap = self._interest(payload, sport)
+            if not cap:
+                self.dirs[key] = False
+                return
+            d = self._new_direction(key, seq, cap)
+        else:
+            payload = data[l4 + ((data[l4 + 12] >> 4) * 4) : end]
+        assert isinstance(d, Direction)
+        if payload:
+            if d.meta is None:
+                d.meta = self._meta(ts, vlan, smac, dmac, sip, dip, "tcp", sport, dport)
+            full = d.add(seq, payload)
+            if not d.decided and d.buf:
+                # the first in-order bytes of a SYN-seen direction decide its fate
+                d.decided = True
+                d.cap = self._interest(bytes(d.buf[:16]), sport)
+                if not d.cap:
+                    self.dirs[key] = False
+                    return
+                full = len(d.buf) >= d.cap
+            if full:
+                self._close(key, d)
+                return
+        if flags & (TCP_FIN | TCP_RST):
+            self._close(key, d)
+
+    def _new_direction(self, key: tuple[Any, ...], next_seq: int, cap: int | None) -> Direction:
+        if len(self.dirs) >= MAX_DIRECTIONS:
+            self.flush()
+        d = Direction(None, next_seq & 0xFFFFFFFF, cap or TLS_CAP)
+        d.decided = cap is not None
+        self.dirs[key] = d
+        return d
+
+    @staticmethod
+    def _interest(first: bytes, sport: int) -> int:
+        """Buffer cap for a direction opening with `first`, or 0 when it cannot hold evidence."""
+        if tls.looks_like(first):
+            return TLS_CAP
+        if sport in sdk.SDK_PORTS or http.looks_like(first) or rtsp.looks_like(first):
+            return STREAM_CAP
+        return 0
+
+    def _close(self, key: tuple[Any, ...], d: Direction) -> None:
+        self.dirs[key] = False
+        if d.buf and d.meta is not None:
+            self._decode_stream(d.first_bytes(), d.meta)
+
+    def _decode_stream(self, data: bytes, meta: Meta) -> None:
+        decoders: list[Decoder] = []
+        if meta.sport in sdk.SDK_PORTS:
+            decoders.append(sdk.decode)
+        for module in (http, rtsp, tls):
+            if module.looks_like(data[:16]):
+                decoders.append(module.decode)
+        for decoder in decoders:
+            self._emit(decoder, data, meta)
+        if decoders and meta.sport is not None:
+            self.sightings.service_ip(meta.vlan, meta.src_ip, "tcp", meta.sport)
+
+    def flush(self) -> None:
+        """Decode every buffered stream direction and forget all TCP state."""
+        for key, d in list(self.dirs.items()):
+            if isinstance(d, Direction):
+                self._close(key, d)
+        self.dirs.clear()
+
+    # -- helpers --------------------------------------------------------------------------
+    def _meta(
+        self,
+        ts: float,
+        vlan: int | None,
+        smac: bytes,
+        dmac: bytes,
+        sip: bytes | None = None,
+        dip: bytes | None = None,
+        proto: str = "eth",
+        sport: int | None = None,
+        dport: int | None = None,
+    ) -> Meta:
+        return Meta(
+            input=self.input,
+            frame=self.frame_no,
+            ts=ts,
+            vlan=vlan,
+            src_mac=mac_str(smac) if smac else None,
+            dst_mac=mac_str(dmac) if dmac else None,
+            src_ip=ip_str(sip) if sip else None,
+            dst_ip=ip_str(dip) if dip else None,
+            proto=proto,
+            sport=sport,
+            dport=dport,
+        )
+
+    def _emit(self, decoder: Decoder, payload: bytes, meta: Meta) -> None:
+        try:
+            observations: Iterable[Observation] = decoder(payload, meta)
+        except Exception:  # a decoder bug must not lose the rest of the capture
+            self.decode_errors += 1
+            log.debug("decoder %s failed on frame %d", decoder.__module__, meta.frame, exc_info=True)
+            return
+        for obs in observations:
+            self.sink(obs)

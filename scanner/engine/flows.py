@@ -1,0 +1,64 @@
+"""Bounded, in-order reassembly of the first kilobytes of each interesting TCP stream direction."""
+
+from __future__ import annotations
+
+from scanner.model import Meta
+
+MAX_PENDING = 32  # out-of-order segments held per direction
+
+
+class Direction:
+    """The reassembled start of one direction of a TCP stream, cut at `cap` bytes."""
+
+    __slots__ = ("buf", "cap", "decided", "meta", "next_seq", "pending", "started")
+
+    def __init__(self, meta: Meta | None, next_seq: int, cap: int) -> None:
+        self.meta = meta  # context of the first data segment (None until it arrives)
+        self.next_seq = next_seq
+        self.cap = cap
+        self.buf = bytearray()
+        self.pending: dict[int, bytes] = {}
+        self.started = False
+        self.decided = True  # False while the first bytes have not yet said what the stream is
+
+    def add(self, seq: int, payload: bytes) -> bool:
+        """Place a segment by sequence number; True once the buffer is full."""
+        rel = (seq - self.next_seq) & 0xFFFFFFFF
+        if rel == 0:
+            self._append(payload)
+            self._drain()
+        elif rel < 0x80000000:
+            if len(self.pending) < MAX_PENDING and seq not in self.pending:
+                self.pending[seq] = payload
+        else:
+            overlap = (self.next_seq - seq) & 0xFFFFFFFF
+            if overlap < len(payload):  # a retransmission that also carries new bytes
+                self._append(payload[overlap:])
+                self._drain()
+        return len(self.buf) >= self.cap
+
+    def _append(self, payload: bytes) -> None:
+        room = self.cap - len(self.buf)
+        self.buf += payload[:room]
+        self.next_seq = (self.next_seq + len(payload)) & 0xFFFFFFFF
+        self.started = True
+
+    def _drain(self) -> None:
+        while self.pending and len(self.buf) < self.cap:
+            nxt = self.pending.pop(self.next_seq, None)
+            if nxt is None:
+                # drop segments the stream has already passed; keep the ones still ahead
+                for seq in [s for s in self.pending if (s - self.next_seq) & 0x80000000]:
+                    overlap = (self.next_seq - seq) & 0xFFFFFFFF
+                    data = self.pending.pop(seq)
+                    if overlap < len(data):
+                        self._append(data[overlap:])
+                        break
+                else:
+                    return
+                continue
+            self._append(nxt)
+
+    def first_bytes(self) -> bytes:
+        """The bytes reassembled so far."""
+        return bytes(self.buf)

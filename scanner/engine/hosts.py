@@ -1,0 +1,144 @@
+"""Who sent what: (MAC, IP) sightings, stated bindings and open services, and who is a router."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass, field
+
+MAX_PAIRS = 200_000  # distinct (vlan, MAC, IP) sightings kept; more are counted, not stored
+# A MAC that sources this many IPv4 addresses it never claimed by ARP/DHCP is forwarding them.
+ROUTER_UNBOUND_IPS = 2
+
+Vlan = int | None
+
+
+def pton(ip: str) -> bytes:
+    return socket.inet_pton(socket.AF_INET6 if ":" in ip else socket.AF_INET, ip)
+
+
+def _ntop(raw: bytes) -> str:
+    return socket.inet_ntop(socket.AF_INET if len(raw) == 4 else socket.AF_INET6, raw)
+
+
+class Sightings:
+    """Per-frame bookkeeping kept small: first/last time each (vlan, MAC, IP) was a source."""
+
+    __slots__ = ("dropped", "input", "pairs", "services")
+
+    def __init__(self) -> None:
+        self.input = ""  # name of the capture being read, for the first-sighting reference
+        self.pairs: dict[tuple[Vlan, bytes, bytes], list[object]] = {}
+        self.services: dict[tuple[Vlan, bytes], set[tuple[str, int]]] = {}
+        self.dropped = 0
+
+    def see(self, vlan: Vlan, mac: bytes, ip: bytes, ts: float, frame: int) -> None:
+        """Record that `mac` sent a packet from `ip` at `ts`."""
+        key = (vlan, mac, ip)
+        seen = self.pairs.get(key)
+        if seen is not None:
+            seen[1] = ts
+        elif len(self.pairs) < MAX_PAIRS:
+            self.pairs[key] = [ts, ts, frame, self.input]
+        else:
+            self.dropped += 1
+
+    def service(self, vlan: Vlan, mac: bytes, ip: bytes, proto: str, port: int) -> None:
+        """Record a port that answered (a SYN-ACK, a banner, a discovery reply)."""
+        ports = self.services.setdefault((vlan, ip), set())
+        if len(ports) < 256:
+            ports.add((proto, port))
+
+    def service_ip(self, vlan: Vlan, ip: str | None, proto: str, port: int) -> None:
+        """Same as service() for an IP given as text."""
+        if ip:
+            self.service(vlan, b"", pton(ip), proto, port)
+
+
+@dataclass(slots=True)
+class Binding:
+    """A MAC stated for an IP (ARP, DHCP, NDP, a discovery payload) and when it was last stated."""
+
+    mac: str
+    via: str
+    ts: float
+
+
+@dataclass(slots=True)
+class HostMap:
+    """The resolved view after the capture: which MAC owns which IP, which MACs are routers."""
+
+    owner: dict[tuple[Vlan, str], str] = field(default_factory=dict)
+    ips_of: dict[tuple[Vlan, str], set[str]] = field(default_factory=dict)
+    routers: set[tuple[Vlan, str]] = field(default_factory=set)
+    via_router: set[tuple[Vlan, str]] = field(default_factory=set)  # IPs only seen behind one
+    times: dict[tuple[Vlan, str], list[float]] = field(default_factory=dict)  # per MAC
+    first_frame: dict[tuple[Vlan, str], tuple[str, int]] = field(default_factory=dict)
+
+    def is_router(self, vlan: Vlan, mac: str) -> bool:
+        """True when `mac` forwards traffic for addresses that are not its own."""
+        return (vlan, mac) in self.routers
+
+
+def is_global(ip: str) -> bool:
+    """True for addresses that cannot be on a store LAN (public unicast)."""
+    try:
+        return ipaddress.ip_address(ip).is_global
+    except ValueError:
+        return False
+
+
+def _is_link_local(ip: str) -> bool:
+    return ip.startswith("fe80:")
+
+
+def resolve(sightings: Sightings, bindings: dict[tuple[Vlan, str], list[Binding]]) -> HostMap:
+    """Decide IP ownership and routers from sightings and stated bindings (DESIGN §2)."""
+    hm = HostMap()
+    sourced: dict[tuple[Vlan, str], set[str]] = {}
+    for (vlan, rawmac, rawip), (first, last, frame, name) in sightings.pairs.items():
+        mac, ip = rawmac.hex(":"), _ntop(rawip)
+        sourced.setdefault((vlan, mac), set()).add(ip)
+        _widen(hm.times, (vlan, mac), float(first), float(last))  # type: ignore[arg-type]
+        key = (vlan, mac)
+        if key not in hm.first_frame:
+            hm.first_frame[key] = (str(name), int(frame))  # type: ignore[call-overload]
+    bound: dict[tuple[Vlan, str], set[str]] = {}
+    for (vlan, ip), stated in bindings.items():
+        latest = max(stated, key=lambda b: b.ts)
+        hm.owner[(vlan, ip)] = latest.mac
+        bound.setdefault((vlan, latest.mac), set()).add(ip)
+        for b in stated:
+            _widen(hm.times, (vlan, b.mac), b.ts, b.ts)
+    for key, ips in sourced.items():
+        own = bound.get(key, set())
+        unbound4 = {ip for ip in ips - own if ":" not in ip}
+        private4 = any(not is_global(ip) for ip in (own | ips) if ":" not in ip)
+        if len(unbound4) >= ROUTER_UNBOUND_IPS or (
+            private4 and any(is_global(ip) for ip in unbound4)
+        ):
+            hm.routers.add(key)
+    for key, ips in sourced.items():
+        vlan = key[0]
+        if key in hm.routers:
+            own = bound.get(key, set()) | {ip for ip in ips if _is_link_local(ip)}
+            for ip in ips - own:
+                if (vlan, ip) not in hm.owner:
+                    hm.via_router.add((vlan, ip))
+        else:
+            own = ips
+            for ip in ips:
+                hm.owner.setdefault((vlan, ip), key[1])
+        hm.ips_of.setdefault(key, set()).update(own)
+    for key, ips in bound.items():
+        hm.ips_of.setdefault(key, set()).update(ips)
+    return hm
+
+
+def _widen(times: dict[tuple[Vlan, str], list[float]], key: tuple[Vlan, str], a: float, b: float) -> None:
+    span = times.get(key)
+    if span is None:
+        times[key] = [a, b]
+    else:
+        span[0] = min(span[0], a)
+        span[1] = max(span[1], b)

@@ -1,0 +1,130 @@
+"""Rendering engine devices into the `camscan.findings/1` report dictionary (DESIGN §3.2)."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections import Counter
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from scanner import __version__
+from scanner.db import VendorDB
+from scanner.engine.core import Device, device_id
+from scanner.engine.fuse import Evidence
+
+SCHEMA = "camscan.findings/1"
+# Names of the ports camscan looks at; anything else is listed by number only.
+SERVICE_NAMES = {
+    ("tcp", 21): "ftp", ("tcp", 22): "ssh", ("tcp", 23): "telnet", ("tcp", 80): "http",
+    ("tcp", 443): "https", ("tcp", 554): "rtsp", ("tcp", 8000): "sdk", ("tcp", 8080): "http-alt",
+    ("tcp", 8443): "https-alt", ("tcp", 37777): "dvrip", ("tcp", 34567): "sdk",
+    ("tcp", 5000): "dhip", ("udp", 37020): "sadp", ("udp", 37810): "dhip",
+    ("udp", 5050): "dahua-discovery", ("udp", 3702): "ws-discovery", ("udp", 1900): "ssdp",
+    ("udp", 5353): "mdns", ("udp", 53): "dns", ("udp", 67): "dhcp", ("udp", 68): "dhcp",
+    ("udp", 554): "rtsp",
+}  # fmt: skip
+
+
+def iso(ts: float | None) -> str | None:
+    """ISO-8601 UTC with microseconds and a Z, or None."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _ip_order(ip: str) -> tuple[int, int]:
+    addr = ipaddress.ip_address(ip)
+    return (addr.version, int(addr))
+
+
+def evidence_dict(ev: Evidence) -> dict[str, Any]:
+    """One evidence item as JSON."""
+    return {
+        "signal": ev.rule.signal,
+        "rule": ev.rule.id,
+        "value": ev.value,
+        "claims": dict(sorted(ev.claims.items())),
+        "weight": ev.rule.weight,
+        "source": {"input": ev.meta.input or None, "frame": ev.meta.frame or None},
+        "ts": iso(ev.meta.ts),
+        "truncated": ev.truncated,
+    }
+
+
+def device_dict(dev: Device) -> dict[str, Any]:
+    """One device as JSON, keys in schema order."""
+    fields = dev.verdict.fields
+    return {
+        "id": device_id(dev),
+        "mac": dev.mac,
+        "ips": sorted(dev.ips, key=_ip_order),
+        "vlan": dev.vlan,
+        "location": dev.location,
+        "hostname": dev.hostname,
+        "oui_organisation": dev.oui_organisation,
+        "manufacturer": dev.verdict.manufacturer,
+        "brand": fields.get("brand"),
+        "kind": fields.get("kind", "unknown"),
+        "model": fields.get("model"),
+        "firmware": fields.get("firmware"),
+        "serial": fields.get("serial"),
+        "verdict": dev.status,
+        "of_concern": dev.status == "concern",
+        "concern": dev.concern,
+        "confidence": dev.verdict.confidence,
+        "services": [
+            {"proto": p, "port": n, "name": SERVICE_NAMES.get((p, n), str(n))}
+            for p, n in sorted(dev.services)
+        ],
+        "evidence": [evidence_dict(ev) for ev in dev.evidence],
+        "advisories": [{"id": i, "basis": b} for i, b in dev.advisories],
+        "first_seen": iso(dev.first_seen),
+        "last_seen": iso(dev.last_seen),
+    }
+
+
+def build_report(
+    devices: Sequence[Device],
+    db: VendorDB,
+    *,
+    mode: str,
+    inputs: Sequence[str],
+    policy: str,
+    started: float,
+    finished: float,
+    stats: dict[str, int],
+    warnings: Sequence[str],
+    capabilities: dict[str, bool],
+) -> dict[str, Any]:
+    """The whole findings document."""
+    rendered = [device_dict(d) for d in devices]
+    concern = [d for d in rendered if d["of_concern"]]
+    return {
+        "schema": SCHEMA,
+        "generated_at": iso(finished),
+        "tool": {
+            "name": "camscan",
+            "version": __version__,
+            "vendor_db": db.version,
+            "oui_registry": db.oui_registry,
+        },
+        "run": {
+            "mode": mode,
+            "inputs": list(inputs),
+            "started_at": iso(started),
+            "finished_at": iso(finished),
+            "policy": policy,
+            "stats": dict(stats),
+            "warnings": list(warnings),
+            "capabilities": dict(capabilities),
+        },
+        "summary": {
+            "devices": len(rendered),
+            "of_concern": len(concern),
+            "suspect": sum(1 for d in rendered if d["verdict"] == "suspect"),
+            "remote": sum(1 for d in rendered if d["location"] == "remote"),
+            "by_manufacturer": dict(sorted(Counter(d["manufacturer"] for d in concern).items())),
+        },
+        "devices": rendered,
+    }

@@ -1,0 +1,303 @@
+"""Streaming reader for pcap and pcapng files, plain or gzip-compressed, that survives damage."""
+
+from __future__ import annotations
+
+import logging
+import struct
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+from scanner.errors import CaptureFormatError
+
+log = logging.getLogger(__name__)
+
+CHUNK = 1 << 20
+# No link layer we decode carries frames this large; a bigger length field is corruption, and
+# refusing it keeps memory bounded whatever a damaged header claims.
+MAX_FRAME = 256 * 1024
+MAX_BLOCK = 16 * 1024 * 1024
+
+_PCAP_MAGIC = {
+    b"\xd4\xc3\xb2\xa1": ("<", 1e-6),
+    b"\xa1\xb2\xc3\xd4": (">", 1e-6),
+    b"\x4d\x3c\xb2\xa1": ("<", 1e-9),
+    b"\xa1\xb2\x3c\x4d": (">", 1e-9),
+}
+_PCAPNG_SHB = b"\x0a\x0d\x0d\x0a"
+_GZIP = b"\x1f\x8b"
+
+# pcapng block types
+_IDB, _OPB, _SPB, _EPB = 1, 2, 3, 6
+_BOM_LE = b"\x4d\x3c\x2b\x1a"
+_BOM_BE = b"\x1a\x2b\x3c\x4d"
+
+
+@dataclass(slots=True)
+class ReadState:
+    """What the reader learned while streaming: counters and where damage stopped it."""
+
+    path: str
+    frames: int = 0
+    bytes: int = 0
+    consumed: int = 0  # bytes of the (decompressed) file consumed so far
+    warnings: list[str] = field(default_factory=list)
+    damaged: bool = False
+
+
+Record = tuple[int, float, bytes]  # (link type, timestamp, frame bytes)
+
+
+class _Stream:
+    """A byte stream read in large chunks, with exact-length reads that report short reads."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self._fh = fh
+        self._buf = b""
+        self._pos = 0
+        self.offset = 0  # absolute offset of _buf[_pos]
+        self.error: str | None = None
+
+    def read(self, n: int) -> bytes:
+        """Return exactly n bytes, or fewer only at end of data (or a decompression error)."""
+        end = self._pos + n
+        if end <= len(self._buf):
+            out = self._buf[self._pos : end]
+            self._pos = end
+            self.offset += n
+            return out
+        parts = [self._buf[self._pos :]]
+        have = len(parts[0])
+        while have < n:
+            chunk = self._chunk()
+            if not chunk:
+                break
+            parts.append(chunk)
+            have += len(chunk)
+        data = b"".join(parts)
+        self._buf, self._pos = data, min(n, len(data))
+        out = data[: self._pos]
+        self.offset += len(out)
+        return out
+
+    def _chunk(self) -> bytes:
+        try:
+            return self._fh.read(CHUNK)
+        except (OSError, EOFError, zlib.error) as exc:
+            # gzip raises EOFError for a member cut in half and BadGzipFile (an OSError) for junk
+            self.error = f"compressed data is damaged ({exc})"
+            return b""
+
+
+class _Gunzip:
+    """Incremental gzip decompression that keeps every byte decoded before a cut or corruption.
+
+    gzip.GzipFile raises on a truncated member and discards the data of that read call; a
+    capture cut in half by a full disk must still give its first half.
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self._raw = raw
+        self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+
+    def read(self, n: int) -> bytes:
+        """Up to about n decompressed bytes; b"" at the end; raises EOFError on a cut member."""
+        while True:
+            if self._z.unconsumed_tail:
+                out = self._z.decompress(self._z.unconsumed_tail, n)
+            else:
+                comp = self._raw.read(CHUNK // 4)
+                if not comp:
+                    if not self._z.eof:
+                        raise EOFError("compressed file ended before the end of the stream")
+                    return b""
+                out = self._z.decompress(comp, n)
+            if self._z.eof and self._z.unused_data:
+                rest = self._z.unused_data  # a second gzip member follows (concatenated files)
+                self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                out += self._z.decompress(rest, n)
+            if out:
+                return out
+
+    def close(self) -> None:
+        """Close the underlying file."""
+        self._raw.close()
+
+
+def open_capture(path: Path) -> BinaryIO:
+    """Open a capture, transparently decompressing gzip; raise InputError when unreadable."""
+    try:
+        fh: BinaryIO = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    except OSError as exc:
+        raise CaptureFormatError(f"{path}: cannot open: {exc.strerror or exc}") from exc
+    head = fh.read(2)
+    fh.seek(0)
+    if head == _GZIP:
+        return _Gunzip(fh)  # type: ignore[return-value]
+    return fh
+
+
+def read_records(path: Path, state: ReadState) -> Iterator[Record]:
+    """Yield (linktype, ts, frame) from a pcap/pcapng file; damage ends the stream with a warning."""
+    fh = open_capture(path)
+    try:
+        stream = _Stream(fh)
+        magic = stream.read(4)
+        if stream.error:
+            raise CaptureFormatError(f"{path}: {stream.error}")
+        if len(magic) < 4:
+            raise CaptureFormatError(f"{path}: empty or too short to be a capture")
+        if magic in _PCAP_MAGIC:
+            yield from _read_pcap(stream, magic, state)
+        elif magic == _PCAPNG_SHB:
+            yield from _read_pcapng(stream, state)
+        else:
+            raise CaptureFormatError(f"{path}: not a pcap or pcapng capture (magic {magic.hex()})")
+        if stream.error:
+            _damage(state, stream.offset, stream.error)
+    finally:
+        fh.close()
+
+
+def _damage(state: ReadState, at: int, why: str) -> None:
+    state.damaged = True
+    state.warnings.append(
+        f"{state.path}: capture damaged at byte {at} after frame {state.frames}: "
+        f"{why}; findings cover the frames before it"
+    )
+
+
+def _read_pcap(stream: _Stream, magic: bytes, state: ReadState) -> Iterator[Record]:
+    endian, scale = _PCAP_MAGIC[magic]
+    rest = stream.read(20)
+    if len(rest) < 20:
+        raise CaptureFormatError(f"{state.path}: pcap header is truncated")
+    _vmaj, _vmin, _zone, _sig, _snap, linktype = struct.unpack(endian + "HHiIII", rest)
+    linktype &= 0x0FFFFFFF  # upper bits carry FCS information, not the link type
+    rec = struct.Struct(endian + "IIII")
+    read = stream.read
+    while True:
+        start = stream.offset
+        hdr = read(16)
+        if len(hdr) < 16:
+            if hdr:
+                _damage(state, start, "record header cut short")
+            return
+        sec, frac, incl, _orig = rec.unpack(hdr)
+        if incl > MAX_FRAME:
+            _damage(state, start, f"record claims {incl} bytes")
+            return
+        data = read(incl)
+        if len(data) < incl:
+            _damage(state, start, f"record of {incl} bytes cut short at {len(data)}")
+            return
+        state.frames += 1
+        state.bytes += incl
+        state.consumed = stream.offset
+        yield linktype, sec + frac * scale, data
+
+
+def _read_pcapng(stream: _Stream, state: ReadState) -> Iterator[Record]:
+    endian = _read_shb(stream, state)
+    links: list[tuple[int, float]] = []  # per interface: (linktype, seconds per tick)
+    read = stream.read
+    while True:
+        start = stream.offset
+        head = read(8)
+        if len(head) < 8:
+            if head:
+                _damage(state, start, "block header cut short")
+            return
+        if head[:4] == _PCAPNG_SHB:
+            endian = _read_shb(stream, state, head[4:])
+            links = []
+            continue
+        btype, blen = struct.unpack(endian + "II", head)
+        if blen < 12 or blen % 4 or blen > MAX_BLOCK:
+            _damage(state, start, f"block of type {btype} has impossible length {blen}")
+            return
+        body = read(blen - 8)
+        if len(body) < blen - 8:
+            _damage(state, start, f"block of {blen} bytes cut short")
+            return
+        if btype == _EPB or btype == _OPB:
+            record = _packet_block(body, endian, links, btype)
+        elif btype == _SPB:
+            record = _simple_block(body, endian, links)
+        else:
+            if btype == _IDB:
+                links.append(_interface(body, endian))
+            continue
+        if record is None:
+            state.warnings.append(
+                f"{state.path}: skipped a corrupt packet block at byte {start}"
+            )
+            continue
+        state.frames += 1
+        state.bytes += len(record[2])
+        state.consumed = stream.offset
+        yield record
+
+
+def _read_shb(stream: _Stream, state: ReadState, first: bytes | None = None) -> str:
+    """Consume a Section Header Block (its type already read); return the section's byte order."""
+    start = first if first is not None else stream.read(4)
+    bom = stream.read(4)
+    if len(start) < 4 or len(bom) < 4:
+        raise CaptureFormatError(f"{state.path}: pcapng section header is truncated")
+    if bom == _BOM_LE:
+        endian = "<"
+    elif bom == _BOM_BE:
+        endian = ">"
+    else:
+        raise CaptureFormatError(f"{state.path}: pcapng section header has a bad byte-order mark")
+    (blen,) = struct.unpack(endian + "I", start)
+    if blen < 28 or blen % 4 or blen > MAX_BLOCK:
+        raise CaptureFormatError(f"{state.path}: pcapng section header has length {blen}")
+    if len(stream.read(blen - 12)) < blen - 12:
+        raise CaptureFormatError(f"{state.path}: pcapng section header is truncated")
+    return endian
+
+
+def _interface(body: bytes, endian: str) -> tuple[int, float]:
+    """Link type and timestamp resolution of an Interface Description Block body."""
+    if len(body) < 12:
+        return (0xFFFF, 1e-6)
+    linktype = struct.unpack_from(endian + "H", body, 0)[0]
+    scale = 1e-6
+    pos, end = 8, len(body) - 4
+    while pos + 4 <= end:
+        code, olen = struct.unpack_from(endian + "HH", body, pos)
+        if code == 0:
+            break
+        if code == 9 and olen >= 1 and pos + 5 <= end:
+            res = body[pos + 4]
+            exp = res & 0x7F
+            scale = 2.0**-exp if res & 0x80 else 10.0**-exp
+        pos += 4 + ((olen + 3) & ~3)
+    return (linktype, scale)
+
+
+def _packet_block(
+    body: bytes, endian: str, links: list[tuple[int, float]], btype: int
+) -> Record | None:
+    if len(body) < 20:
+        return None
+    if btype == _EPB:
+        ifid, high, low, caplen = struct.unpack_from(endian + "IIII", body, 0)
+    else:
+        ifid, _drops, high, low, caplen = struct.unpack_from(endian + "HHIII", body, 0)
+    if ifid >= len(links) or caplen > len(body) - 20 or caplen > MAX_FRAME:
+        return None
+    linktype, scale = links[ifid]
+    return linktype, ((high << 32) | low) * scale, body[20 : 20 + caplen]
+
+
+def _simple_block(body: bytes, endian: str, links: list[tuple[int, float]]) -> Record | None:
+    if not links or len(body) < 8:
+        return None
+    (orig,) = struct.unpack_from(endian + "I", body, 0)
+    caplen = min(orig, len(body) - 8, MAX_FRAME)
+    return links[0][0], 0.0, body[4 : 4 + caplen]

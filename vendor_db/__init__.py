@@ -1,0 +1,1 @@
+"""camscan's fingerprint data: TOML files read through importlib.resources (no Python logic here)."""
