@@ -126,8 +126,8 @@ def _emit(report: dict[str, Any], output: str | None, fmt: Format, quiet: bool, 
     elif output:
         try:
             jsonout.write(report, Path(output))
-        except OSError as exc:
-            raise _fail(f"cannot write {output}: {exc.strerror or exc}", ExitStatus.USAGE) from None
+        except ScannerError as exc:
+            raise _fail(str(exc), ExitStatus.USAGE) from None
     if fmt is Format.json and output != "-":
         sys.stdout.write(jsonout.dumps(report))
     elif fmt is Format.ndjson:

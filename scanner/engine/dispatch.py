@@ -272,7 +272,12 @@ class Dispatcher:
         """Buffer cap for a direction opening with `first`, or 0 when it cannot hold evidence."""
         if tls.looks_like(first):
             return TLS_CAP
-        if sport in sdk.SDK_PORTS or http.looks_like(first) or rtsp.looks_like(first):
+        if (
+            sport in sdk.SDK_PORTS
+            or first.startswith(sdk.DHIP_MAGIC)
+            or http.looks_like(first)
+            or rtsp.looks_like(first)
+        ):
             return STREAM_CAP
         return 0
 
@@ -283,7 +288,7 @@ class Dispatcher:
 
     def _decode_stream(self, data: bytes, meta: Meta) -> None:
         decoders: list[Decoder] = []
-        if meta.sport in sdk.SDK_PORTS:
+        if meta.sport in sdk.SDK_PORTS or data.startswith(sdk.DHIP_MAGIC):
             decoders.append(sdk.decode)
         for module in (http, rtsp, tls):
             if module.looks_like(data[:16]):

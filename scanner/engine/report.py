@@ -124,7 +124,9 @@ def build_report(
             "of_concern": len(concern),
             "suspect": sum(1 for d in rendered if d["verdict"] == "suspect"),
             "remote": sum(1 for d in rendered if d["location"] == "remote"),
-            "by_manufacturer": dict(sorted(Counter(d["manufacturer"] for d in concern).items())),
+            "by_manufacturer": dict(
+                sorted(Counter(d["manufacturer"] for d in concern if d["manufacturer"]).items())
+            ),
         },
         "devices": rendered,
     }

@@ -1,0 +1,34 @@
+"""The findings report as NDJSON: one self-describing line per device, for log pipelines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+LINE_SCHEMA = "camscan.device/1"
+
+
+def lines(report: Mapping[str, Any]) -> Iterator[str]:
+    """One compact JSON object per device (no trailing newline), carrying its run context."""
+    context = _context(report)
+    for device in report["devices"]:
+        record = {**context, "device": device}
+        yield json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def _context(report: Mapping[str, Any]) -> dict[str, Any]:
+    """What each line repeats so it can be read alone: schema, time, run, sweep site/run id."""
+    run = report["run"]
+    context: dict[str, Any] = {
+        "schema": LINE_SCHEMA,
+        "generated_at": report["generated_at"],
+        "mode": run["mode"],
+        "inputs": run["inputs"],
+        "policy": run["policy"],
+    }
+    sweep = report.get("sweep") or {}
+    for key in ("site", "run_id"):
+        if key in sweep:
+            context[key] = sweep[key]
+    return context

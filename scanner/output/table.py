@@ -1,0 +1,91 @@
+"""The findings report as a terminal table: devices of concern first, every value defused."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from scanner.output.csvout import top_rules
+from scanner.output.sanitize import terminal_safe
+
+VERDICT_ORDER = {"concern": 0, "suspect": 1, "clear": 2}
+ROW_STYLE = {"concern": "bold red", "suspect": "yellow", "clear": "dim"}
+CELL_LIMIT = 64  # characters of one device-supplied value shown in a cell
+MAX_IPS = 4  # addresses listed in a cell before "+N more"
+KEY_EVIDENCE = 2
+NO_WRAP = frozenset({"verdict", "kind", "mac", "confidence"})
+COLUMNS = (
+    "verdict", "manufacturer/brand", "kind", "model", "serial", "firmware", "ip(s)", "mac",
+    "confidence", "key evidence",
+)  # fmt: skip
+
+
+def render_table(report: Mapping[str, Any], console: Console) -> None:
+    """Print the device table, the summary line and the run warnings to `console`."""
+    devices = sorted(report["devices"], key=_order)
+    if devices:
+        console.print(_table(devices))
+    console.print(render_summary_line(report))
+    for warning in report["run"]["warnings"]:
+        console.print(Text("warning: " + terminal_safe(warning), style="yellow"))
+
+
+def render_summary_line(report: Mapping[str, Any]) -> str:
+    """E.g. "3 devices of concern: 2 hikvision, 1 dahua (12 devices seen, 1 suspect)".
+
+    The line is free of control characters and markup-escaped, ready for Console.print.
+    """
+    summary = report["summary"]
+    concern = summary["of_concern"]
+    head = f"{concern} {'device' if concern == 1 else 'devices'} of concern"
+    makers = sorted(summary["by_manufacturer"].items(), key=lambda kv: (-kv[1], kv[0]))
+    if makers:
+        head += ": " + ", ".join(f"{count} {maker}" for maker, count in makers)
+    tail = f"{summary['devices']} {'device' if summary['devices'] == 1 else 'devices'} seen"
+    if summary["suspect"]:
+        tail += f", {summary['suspect']} suspect"
+    return escape(terminal_safe(f"{head} ({tail})", limit=400))
+
+
+def _order(device: Mapping[str, Any]) -> tuple[int, bool, str]:
+    """Concern, then suspect, then clear; LAN before remote; then by id."""
+    rank = VERDICT_ORDER.get(device["verdict"], len(VERDICT_ORDER))
+    return (rank, device["location"] != "lan", device["id"])
+
+
+def _table(devices: list[Mapping[str, Any]]) -> Table:
+    table = Table(header_style="bold")
+    for name in COLUMNS:
+        # Serials and MACs must stay readable whole: fold rather than cut with an ellipsis.
+        table.add_column(name, overflow="fold", no_wrap=name in NO_WRAP)
+    for device in devices:
+        table.add_row(*_cells(device), style=ROW_STYLE.get(device["verdict"], ""))
+    return table
+
+
+def _cells(device: Mapping[str, Any]) -> list[Text]:
+    """One row; Text cells are never parsed for markup or emoji codes, so a device cannot style."""
+    maker = " / ".join(v for v in (device["manufacturer"], device["brand"]) if v)
+    return [
+        _text(device["verdict"]), _text(maker), _text(device["kind"]), _text(device["model"]),
+        _text(device["serial"]), _text(device["firmware"]), _lines(device["ips"], MAX_IPS),
+        _text(device["mac"]), _text(f"{device['confidence']:.2f}"),
+        _lines(top_rules(device, KEY_EVIDENCE), KEY_EVIDENCE),
+    ]  # fmt: skip
+
+
+def _text(value: str | None) -> Text:
+    return Text(terminal_safe(value or "", limit=CELL_LIMIT))
+
+
+def _lines(values: list[str], most: int) -> Text:
+    """The first `most` values one per line, then how many more there are."""
+    shown = [terminal_safe(value, limit=CELL_LIMIT) for value in values[:most]]
+    if len(values) > most:
+        shown.append(f"+{len(values) - most} more")
+    return Text("\n".join(shown))
