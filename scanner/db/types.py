@@ -65,3 +65,7 @@ class Advisory:
     firmware_pattern: str  # regex with named groups extracting comparable version parts
     affected: tuple[tuple[str, str], ...]  # inclusive (low, high) ranges in comparable form
     fixed: str = ""
+    family: str = ""  # the model family as published ("DS-2CD2xx2F-I"), for the basis sentence
+    display: str = ""  # how a parsed firmware is shown: str.format over firmware_pattern's groups
+    fixed_label: str = ""  # what "fixed" is called in the basis; default "the fixed <fixed>"
+    note: str = ""  # caveat appended to the basis in parentheses ("platform not verified")

@@ -1,0 +1,270 @@
+"""Loading vendor_db (package data) into a validated, queryable VendorDB."""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from scanner.db.advisories import advisories_for, parse_advisories
+from scanner.db.match import (
+    Entry,
+    Vocab,
+    check_keys,
+    compile_entry,
+    req_str,
+    str_list,
+    weight,
+)
+from scanner.db.oui import OuiIndex, registry_name
+from scanner.db.types import Advisory, Match, OuiEntry, Policy, Rule
+from scanner.errors import DatabaseError, InputError
+from scanner.model import Kind
+
+MODEL_KIND = "model"  # model strings -> kind/manufacturer/brand; not an observation kind
+KNOWN_KINDS = frozenset(kind.value for kind in Kind) | {MODEL_KIND}
+_VOCAB_FILES = {"manufacturer": "manufacturers.toml", "brand": "brands.toml", "kind": "kinds.toml"}
+_VOCAB_KEYS = frozenset({"name", "description", "manufacturer", "note", "source"})
+_POLICY_KEYS = frozenset({"description", "manufacturers", "brands", "min_confidence"})
+_CACHE_LIMIT = 4096
+
+
+class VendorDB:
+    """The fingerprint database: rules per kind, OUI registry, vocabulary, policies, advisories."""
+
+    def __init__(
+        self,
+        meta: Mapping[str, str],
+        entries: Mapping[str, tuple[Entry, ...]],
+        vocab: Mapping[str, frozenset[str]],
+        brand_makers: Mapping[str, str | None],
+        policies: Mapping[str, Policy],
+        advisories: tuple[Advisory, ...],
+        oui_index: OuiIndex,
+    ) -> None:
+        self.version = meta["version"]
+        self.oui_registry = meta["oui_registry"]
+        self.vocab: Mapping[str, frozenset[str]] = MappingProxyType(dict(vocab))
+        self.policies: Mapping[str, Policy] = MappingProxyType(dict(policies))
+        self.advisories = advisories
+        self._entries = entries
+        self._brand_makers = brand_makers
+        self._oui_index = oui_index
+        self._cache: dict[tuple[str, str], Match | None] = {}
+
+    def kinds(self) -> tuple[str, ...]:
+        """Kinds that have a rule file (including "oui" and "model"), sorted."""
+        return tuple(sorted(self._entries))
+
+    def entries(self, kind: str) -> Sequence[Entry]:
+        """Loaded rules of `kind` with their matchers and examples, in file order."""
+        return self._entries.get(kind, ())
+
+    def rules(self, kind: str) -> Sequence[Rule]:
+        """Rules of `kind` in file order (empty for a kind without rules)."""
+        return tuple(entry.rule for entry in self.entries(kind))
+
+    def match(self, kind: str, value: str, attrs: Mapping[str, str] | None = None) -> Match | None:
+        """The first rule of `kind` (file order) that matches `value` and `attrs`."""
+        if attrs:
+            return self._first(kind, value, attrs)
+        key = (kind, value)
+        if key not in self._cache:
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = self._first(kind, value, None)
+        return self._cache[key]
+
+    def _first(self, kind: str, value: str, attrs: Mapping[str, str] | None) -> Match | None:
+        for entry in self.entries(kind):
+            found = entry.match(value, attrs)
+            if found is not None:
+                return found
+        return None
+
+    def oui(self, mac: str) -> OuiEntry | None:
+        """Registry block of a globally administered unicast MAC, with what its owner means."""
+        block = self._oui_index.lookup(mac)
+        if block is None:
+            return None
+        prefix, bits, organisation = block
+        found = self.match(Kind.OUI.value, organisation)
+        if found is None:
+            return OuiEntry(prefix, bits, organisation)
+        return OuiEntry(
+            prefix=prefix,
+            bits=bits,
+            organisation=organisation,
+            manufacturer=found.claims.get("manufacturer"),
+            brand=found.claims.get("brand"),
+            rule=found.rule.id,
+            weight=found.rule.weight,
+        )
+
+    def oui_organisations(self) -> frozenset[str]:
+        """Every organisation named in the registry snapshot."""
+        return self._oui_index.organisations()
+
+    def policy(self, name: str) -> Policy:
+        """The policy called `name`; InputError listing the known names otherwise."""
+        try:
+            return self.policies[name]
+        except KeyError:
+            known = ", ".join(sorted(self.policies))
+            raise InputError(f"unknown policy {name!r}; known policies: {known}") from None
+
+    def advisories_for(
+        self, manufacturer: str, model: str | None, firmware: str | None
+    ) -> list[tuple[Advisory, str]]:
+        """Advisories whose published scope covers this firmware, each with its basis sentence."""
+        return advisories_for(self.advisories, manufacturer, model, firmware)
+
+    def brand_manufacturer(self, brand: str) -> str | None:
+        """The manufacturer a brand's products are sourced as coming from, if any."""
+        return self._brand_makers.get(brand)
+
+
+@functools.cache
+def load_db() -> VendorDB:
+    """The packaged vendor_db, loaded and validated once per process."""
+    return load_db_from(_package_root())
+
+
+def _package_root() -> Traversable:
+    try:
+        return importlib.resources.files("vendor_db")
+    except NotADirectoryError:
+        # An editable install made before vendor_db/__init__.py existed exposes vendor_db as a
+        # namespace package with a placeholder path entry; its real folder is still on __path__.
+        import vendor_db
+
+        for entry in vendor_db.__path__:
+            if Path(entry).is_dir():
+                return Path(entry)
+        raise
+
+
+def load_db_from(root: Traversable) -> VendorDB:
+    """Load and validate a vendor_db tree; DatabaseError names the file and rule at fault."""
+    meta = _meta(root)
+    vocab, brand_makers = _vocab(root / "vocab")
+    entries = _fingerprints(root / "fingerprints", vocab)
+    entries[Kind.OUI.value] = _rule_file(root / "oui" / "organisations.toml", vocab, Kind.OUI.value)
+    _unique_ids(entries)
+    policies = _policies(_toml(root / "policies.toml"), vocab)
+    advisories = parse_advisories(
+        _toml(root / "advisories.toml"), "advisories.toml", vocab["manufacturer"]
+    )
+    registry = root / "oui" / registry_name(meta["oui_registry"])
+    if not registry.is_file():
+        raise DatabaseError(f"oui/{registry.name}: registry named in meta.toml is missing")
+    index = OuiIndex(functools.partial(registry.read_text, encoding="utf-8"), registry.name)
+    return VendorDB(meta, entries, vocab, brand_makers, policies, advisories, index)
+
+
+def _toml(node: Traversable) -> dict[str, Any]:
+    try:
+        return tomllib.loads(node.read_text(encoding="utf-8"))
+    except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
+        raise DatabaseError(f"{node.name}: cannot load: {exc}") from exc
+
+
+def _meta(root: Traversable) -> dict[str, str]:
+    data = _toml(root / "meta.toml")
+    check_keys(data, frozenset({"version", "oui_registry", "description"}), "meta.toml")
+    meta = {key: req_str(data, key, "meta.toml") for key in ("version", "oui_registry")}
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["oui_registry"]):
+        raise DatabaseError("meta.toml: oui_registry must be a YYYY-MM-DD date")
+    return meta
+
+
+def _vocab(folder: Traversable) -> tuple[dict[str, frozenset[str]], dict[str, str | None]]:
+    tables = {}
+    for what, name in _VOCAB_FILES.items():
+        data = _toml(folder / name)
+        check_keys(data, frozenset({what}), name)
+        table = data.get(what, {})
+        if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
+            raise DatabaseError(f"{name}: expected [{what}.<slug>] tables")
+        for slug, entry in table.items():
+            check_keys(entry, _VOCAB_KEYS, f"{name}: {slug}")
+            if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", slug):
+                raise DatabaseError(f"{name}: {slug!r} is not a slug")
+        tables[what] = table
+    vocab = {what: frozenset(table) for what, table in tables.items()}
+    makers: dict[str, str | None] = {}
+    for slug, entry in tables["brand"].items():
+        maker = entry.get("manufacturer")
+        if maker is not None and maker not in vocab["manufacturer"]:
+            raise DatabaseError(f"brands.toml: {slug}: unknown manufacturer {maker!r}")
+        makers[slug] = maker
+    return vocab, makers
+
+
+def _fingerprints(folder: Traversable, vocab: Vocab) -> dict[str, tuple[Entry, ...]]:
+    entries: dict[str, tuple[Entry, ...]] = {}
+    files = sorted((node for node in folder.iterdir() if node.name.endswith(".toml")), key=_name)
+    for node in files:
+        kind = node.name.removesuffix(".toml")
+        if kind not in KNOWN_KINDS or kind == Kind.OUI.value:
+            raise DatabaseError(f"fingerprints/{node.name}: not a fingerprint kind")
+        entries[kind] = _rule_file(node, vocab, kind)
+    return entries
+
+
+def _name(node: Traversable) -> str:
+    return node.name
+
+
+def _rule_file(node: Traversable, vocab: Vocab, kind: str) -> tuple[Entry, ...]:
+    data = _toml(node)
+    check_keys(data, frozenset({"kind", "rule"}), node.name)
+    if data.get("kind") != kind:
+        raise DatabaseError(f"{node.name}: kind must be {kind!r}, as the file name says")
+    rules = data.get("rule", [])
+    if not isinstance(rules, list) or not all(isinstance(r, dict) for r in rules):
+        raise DatabaseError(f"{node.name}: rule must be an array of tables")
+    return tuple(compile_entry(raw, kind, node.name, vocab) for raw in rules)
+
+
+def _unique_ids(entries: Mapping[str, tuple[Entry, ...]]) -> None:
+    seen: set[str] = set()
+    for kind_entries in entries.values():
+        for entry in kind_entries:
+            if entry.rule.id in seen:
+                raise DatabaseError(f"{entry.rule.kind}: rule {entry.rule.id!r} is defined twice")
+            seen.add(entry.rule.id)
+
+
+def _policies(data: Mapping[str, Any], vocab: Vocab) -> dict[str, Policy]:
+    check_keys(data, frozenset({"policy"}), "policies.toml")
+    tables = data.get("policy", {})
+    if not isinstance(tables, dict) or not tables:
+        raise DatabaseError("policies.toml: expected [policy.<name>] tables")
+    return {name: _policy(name, raw, vocab) for name, raw in tables.items()}
+
+
+def _policy(name: str, raw: Any, vocab: Vocab) -> Policy:
+    where = f"policies.toml: {name}"
+    if not isinstance(raw, dict):
+        raise DatabaseError(f"{where}: must be a table")
+    check_keys(raw, _POLICY_KEYS, where)
+    makers = frozenset(str_list(raw.get("manufacturers", []), where, "manufacturers"))
+    brands = frozenset(str_list(raw.get("brands", []), where, "brands"))
+    for what, slugs in (("manufacturer", makers), ("brand", brands)):
+        if unknown := slugs - vocab[what]:
+            raise DatabaseError(f"{where}: unknown {what} slugs {sorted(unknown)}")
+    bound = {"weight": raw.get("min_confidence", 0.5)}
+    return Policy(
+        name=name,
+        description=req_str(raw, "description", where),
+        manufacturers=makers,
+        brands=brands,
+        min_confidence=weight(bound, f"{where} min_confidence"),
+    )
