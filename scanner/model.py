@@ -8,7 +8,7 @@ from enum import StrEnum
 
 
 class Kind(StrEnum):
-    """What an observation is; the value is also the vendor_db fingerprint kind it is matched under."""
+    """What an observation is; also the vendor_db fingerprint kind it is matched under."""
 
     MAC_IP = "mac_ip"  # a binding of MAC to IP stated on the wire; attrs: mac, ip, via
     DHCP_HOSTNAME = "dhcp_hostname"  # value: option 12 host name

@@ -52,21 +52,34 @@ VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="Mo
 
 def _setup_logging(verbose: int) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(level=level, format="camscan: %(levelname)s: %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=level, format="camscan: %(levelname)s: %(message)s", stream=sys.stderr
+    )
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console for human output; wide enough for the device table when it is not a terminal."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 200
+    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
 
 
 def _fail(message: str, status: ExitStatus) -> typer.Exit:
-    Console(stderr=True, highlight=False).print(f"camscan: {message}", markup=False)
+    _console(stderr=True).print(f"camscan: {message}", markup=False, soft_wrap=True)
     return typer.Exit(int(status))
 
 
 @app.command()
 def pcap(
-    files: Annotated[list[Path], typer.Argument(help="pcap/pcapng files, optionally gzip-compressed.")],
+    files: Annotated[
+        list[Path], typer.Argument(help="pcap/pcapng files, optionally gzip-compressed.")
+    ],
     output: OutputOpt = None,
     fmt: FormatOpt = Format.table,
     policy: PolicyOpt = "default",
-    fail_on: Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when this holds.")] = FailOn.never,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when this holds.")
+    ] = FailOn.never,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -81,7 +94,7 @@ def pcap(
         pol = db.policy(policy)
     except ScannerError as exc:
         raise _fail(str(exc), ExitStatus.USAGE) from None
-    human = Console(stderr=_stdout_carries_data(output, fmt), highlight=False)
+    human = _console(stderr=_stdout_carries_data(output, fmt))
     started = time.time()
     with _progress(files, quiet) as progress:
         result = analyse_captures(files, db, pol, progress)
@@ -98,7 +111,7 @@ def pcap(
         warnings=result.warnings + result.unreadable,
         capabilities={"root": _is_root()},
     )
-    errors = Console(stderr=True, highlight=False)
+    errors = _console(stderr=True)
     for line in result.unreadable:
         errors.print(f"camscan: {line}", markup=False)
     if len(result.unreadable) == len(files):
@@ -118,7 +131,9 @@ def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def _emit(report: dict[str, Any], output: str | None, fmt: Format, quiet: bool, human: Console) -> None:
+def _emit(
+    report: dict[str, Any], output: str | None, fmt: Format, quiet: bool, human: Console
+) -> None:
     from scanner.output import csvout, jsonout, ndjson, table
 
     if output == "-":
@@ -187,9 +202,9 @@ def db_verify() -> None:
         problems = verify(load_db())
     except ScannerError as exc:
         raise _fail(str(exc), ExitStatus.POLICY) from None
-    out = Console(highlight=False)
+    out = _console()
     for problem in problems:
-        out.print(problem, markup=False)
+        out.print(problem, markup=False, soft_wrap=True)
     if problems:
         raise typer.Exit(int(ExitStatus.POLICY))
     out.print("vendor_db OK", markup=False)
@@ -204,19 +219,22 @@ def db_match(
     from scanner.db import load_db
 
     db = load_db()
-    out = Console(highlight=False)
+    out = _console()
     if kind == "oui":
         entry = db.oui(value)
         if entry is None:
             raise _fail(f"no registry block for {value}", ExitStatus.POLICY)
         out.print(
-            f"{entry.prefix}/{entry.bits} {entry.organisation} -> manufacturer={entry.manufacturer} "
-            f"brand={entry.brand} rule={entry.rule} weight={entry.weight}",
+            f"{entry.prefix}/{entry.bits} {entry.organisation} -> "
+            f"manufacturer={entry.manufacturer} brand={entry.brand} rule={entry.rule} "
+            f"weight={entry.weight}",
             markup=False,
         )
         return
     if kind not in db.kinds():
-        raise _fail(f"unknown kind {kind!r}; known: {', '.join(sorted(db.kinds()))}", ExitStatus.USAGE)
+        raise _fail(
+            f"unknown kind {kind!r}; known: {', '.join(sorted(db.kinds()))}", ExitStatus.USAGE
+        )
     match = db.match(kind, value)
     if match is None:
         raise _fail(f"no {kind} fingerprint matches {value!r}", ExitStatus.POLICY)
@@ -230,7 +248,7 @@ def db_info() -> None:
     from scanner.db import load_db
 
     db = load_db()
-    out = Console(highlight=False)
+    out = _console()
     out.print(f"vendor_db {db.version}, OUI registry {db.oui_registry}", markup=False)
     for kind in sorted(db.kinds()):
         out.print(f"  {kind}: {len(db.rules(kind))} rules", markup=False)
@@ -239,7 +257,9 @@ def db_info() -> None:
 
 @db_app.command("update-oui")
 def db_update_oui(
-    registry: Annotated[Path, typer.Argument(help="IEEE registry TSV (prefix, bits, organisation).")],
+    registry: Annotated[
+        Path, typer.Argument(help="IEEE registry TSV (prefix, bits, organisation).")
+    ],
 ) -> None:
     """Replace the bundled OUI registry with a newer snapshot (an explicit, offline data update)."""
     from importlib.resources import files
@@ -251,7 +271,7 @@ def db_update_oui(
         written = build_registry(registry, dest)
     except (ScannerError, OSError) as exc:
         raise _fail(str(exc), ExitStatus.USAGE) from None
-    Console(highlight=False).print(f"OUI registry written to {written}", markup=False)
+    _console().print(f"OUI registry written to {written}", markup=False)
 
 
 def main() -> None:
@@ -259,5 +279,5 @@ def main() -> None:
     try:
         app()
     except InputError as exc:
-        Console(stderr=True).print(f"camscan: {exc}", markup=False)
+        _console(stderr=True).print(f"camscan: {exc}", markup=False, soft_wrap=True)
         sys.exit(int(ExitStatus.USAGE))

@@ -70,7 +70,9 @@ class Engine:
             self._bind(obs)
             return
         subject = self._subject(obs, "sender")
-        if obs.kind is Kind.DHCP_HOSTNAME or (obs.kind is Kind.MDNS_SERVICE and "hostname" in obs.attrs):
+        if obs.kind is Kind.DHCP_HOSTNAME or (
+            obs.kind is Kind.MDNS_SERVICE and "hostname" in obs.attrs
+        ):
             self.hostnames.setdefault(subject, obs.attrs.get("hostname", obs.value))
         elif obs.kind is Kind.WSD_ENDPOINT and obs.value:
             self.endpoints.setdefault(subject, obs.value)
@@ -172,7 +174,9 @@ class Engine:
             return ("ip", vlan, ip)
         return ("mac", None, mac) if mac else None
 
-    def _device(self, devices: dict[DeviceKey, Device], hm: HostMap, key: DeviceKey, vlan: Vlan) -> Device:
+    def _device(
+        self, devices: dict[DeviceKey, Device], hm: HostMap, key: DeviceKey, vlan: Vlan
+    ) -> Device:
         dev = devices.get(key)
         if dev is None:
             mac = key[2]
@@ -209,7 +213,7 @@ class Engine:
         for ev in dev.evidence:
             if ev.meta.proto == "udp" and ev.meta.sport is not None and ev.rule.about == "sender":
                 dev.services.add(("udp", ev.meta.sport))
-        dev.evidence.sort(key=lambda ev: (ev.meta.ts, ev.rule.id, ev.value))
+        dev.evidence = _dedupe(dev.evidence)
         dev.verdict = fuse(dev.evidence)
         fields = dev.verdict.fields
         if "kind" not in fields and fields.get("model"):
@@ -237,7 +241,9 @@ class Engine:
         if entry is None:
             return
         dev.oui_organisation = entry.organisation
-        claims = {k: v for k, v in (("manufacturer", entry.manufacturer), ("brand", entry.brand)) if v}
+        claims = {
+            k: v for k, v in (("manufacturer", entry.manufacturer), ("brand", entry.brand)) if v
+        }
         if not claims or not entry.rule:
             return
         rule = Rule(
@@ -304,3 +310,16 @@ def _merge_identities(devices: dict[DeviceKey, Device]) -> list[Device]:
         for ident in dev.identities:
             by_identity.setdefault(ident, target)
     return result
+
+
+def _dedupe(items: list[Evidence]) -> list[Evidence]:
+    """One item per (rule, value) per device, the earliest kept, in time-then-rule order."""
+    items.sort(key=lambda ev: (ev.meta.ts, ev.rule.id, ev.value, ev.meta.frame))
+    kept: dict[tuple[str, str], Evidence] = {}
+    for ev in items:
+        first = kept.get((ev.rule.id, ev.value))
+        if first is None:
+            kept[(ev.rule.id, ev.value)] = ev
+        else:
+            first.count += ev.count
+    return list(kept.values())

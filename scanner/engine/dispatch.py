@@ -1,4 +1,4 @@
-"""The per-frame hot path: parse link, IP and transport headers by hand and route payloads to decoders.
+"""The per-frame hot path: parse headers by hand and route payloads to decoders.
 
 Only frames that can carry evidence reach a decoder. Bulk traffic (video, TLS application data)
 costs a header walk and one dictionary lookup: TCP directions that did not open with a banner are
@@ -28,7 +28,7 @@ from scanner.decoders import (
     tls,
     wsd,
 )
-from scanner.engine.flows import Direction
+from scanner.engine.flows import Direction, Fragments
 from scanner.engine.hosts import Sightings
 from scanner.model import Meta, Observation
 
@@ -41,7 +41,14 @@ Sink = Callable[[Observation], None]
 LT_NULL, LT_ETHERNET, LT_RAW, LT_LOOP, LT_SLL, LT_IPV4, LT_IPV6, LT_SLL2 = (
     0, 1, 101, 108, 113, 228, 229, 276,
 )  # fmt: skip
-ET_IPV4, ET_IPV6, ET_ARP, ET_VLAN, ET_QINQ, ET_QINQ_OLD = 0x0800, 0x86DD, 0x0806, 0x8100, 0x88A8, 0x9100
+ET_IPV4, ET_IPV6, ET_ARP, ET_VLAN, ET_QINQ, ET_QINQ_OLD = (
+    0x0800,
+    0x86DD,
+    0x0806,
+    0x8100,
+    0x88A8,
+    0x9100,
+)
 VLAN_TYPES = frozenset({ET_VLAN, ET_QINQ, ET_QINQ_OLD})
 IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMPV6 = 6, 17, 58
 IPV6_EXT = frozenset({0, 43, 60})  # hop-by-hop, routing, destination options
@@ -88,6 +95,7 @@ class Dispatcher:
         self.udp = _udp_table()
         self.p2p_first = p2p.FIRST_BYTES
         self.dirs: dict[tuple[Any, ...], Direction | bool] = {}
+        self.fragments = Fragments()
         self.decode_errors = 0
         self.input = ""
         self.frame_no = 0
@@ -143,17 +151,27 @@ class Dispatcher:
         if b0 >> 4 != 4:
             return
         end = min(off + ((data[off + 2] << 8) | data[off + 3]), len(data))
-        if (data[off + 6] & 0x1F) or data[off + 7]:
-            return  # a non-first fragment carries no transport header
-        sip = data[off + 12 : off + 16]
+        sip, dip = data[off + 12 : off + 16], data[off + 16 : off + 20]
         if smac and sip != b"\0\0\0\0":
             self.sightings.see(vlan, smac, sip, ts, self.frame_no)
         proto = data[off + 9]
         l4 = off + (b0 & 0x0F) * 4
+        frag = ((data[off + 6] << 8) | data[off + 7]) & 0x3FFF
+        if frag:
+            # a SADP ProbeMatch is ~1.6 KB of XML: real replies arrive as two IP fragments
+            whole = self.fragments.add(
+                (vlan, sip, dip, data[off + 4 : off + 6], proto),
+                (frag & 0x1FFF) * 8,
+                bool(frag & 0x2000),
+                data[l4:end],
+            )
+            if whole is None:
+                return
+            data, l4, end = whole, 0, len(whole)
         if proto == IPPROTO_UDP:
-            self._udp(data, l4, end, ts, vlan, smac, dmac, sip, data[off + 16 : off + 20])
+            self._udp(data, l4, end, ts, vlan, smac, dmac, sip, dip)
         elif proto == IPPROTO_TCP:
-            self._tcp(data, l4, end, ts, vlan, smac, dmac, sip, data[off + 16 : off + 20])
+            self._tcp(data, l4, end, ts, vlan, smac, dmac, sip, dip)
 
     def _ipv6(
         self, data: bytes, off: int, ts: float, vlan: int | None, smac: bytes, dmac: bytes
@@ -337,7 +355,9 @@ class Dispatcher:
             observations: Iterable[Observation] = decoder(payload, meta)
         except Exception:  # a decoder bug must not lose the rest of the capture
             self.decode_errors += 1
-            log.debug("decoder %s failed on frame %d", decoder.__module__, meta.frame, exc_info=True)
+            log.debug(
+                "decoder %s failed on frame %d", decoder.__module__, meta.frame, exc_info=True
+            )
             return
         for obs in observations:
             self.sink(obs)

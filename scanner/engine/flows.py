@@ -62,3 +62,42 @@ class Direction:
     def first_bytes(self) -> bytes:
         """The bytes reassembled so far."""
         return bytes(self.buf)
+
+
+MAX_DATAGRAMS = 256  # IPv4 datagrams being reassembled at once; the oldest is dropped beyond
+MAX_DATAGRAM = 65535
+
+
+class Fragments:
+    """Bounded IPv4 fragment reassembly: whole datagrams out, memory flat whatever comes in."""
+
+    __slots__ = ("pending",)
+
+    def __init__(self) -> None:
+        self.pending: dict[tuple[object, ...], tuple[dict[int, bytes], list[int]]] = {}
+
+    def add(self, key: tuple[object, ...], offset: int, more: bool, data: bytes) -> bytes | None:
+        """Store one fragment; return the datagram's payload once every byte of it has arrived."""
+        entry = self.pending.get(key)
+        if entry is None:
+            if len(self.pending) >= MAX_DATAGRAMS:
+                del self.pending[next(iter(self.pending))]
+            entry = self.pending[key] = ({}, [-1])
+        parts, total = entry
+        if offset + len(data) > MAX_DATAGRAM or len(parts) >= 64:
+            del self.pending[key]
+            return None
+        parts[offset] = data
+        if not more:
+            total[0] = offset + len(data)
+        if total[0] < 0:
+            return None
+        whole = bytearray()
+        for start in sorted(parts):
+            if start > len(whole):
+                return None  # a hole remains
+            whole += parts[start][len(whole) - start :]
+        if len(whole) < total[0]:
+            return None
+        del self.pending[key]
+        return bytes(whole[: total[0]])

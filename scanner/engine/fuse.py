@@ -6,8 +6,10 @@ The rule, stated once:
   times is no surer than one that answered once.
 - For each manufacturer claimed, confidence = 1 - prod(1 - w) over its classes (noisy-OR): several
   independent signals add up, and no number of weak ones reaches certainty.
-- The manufacturer with the highest confidence wins. When another manufacturer is also claimed,
-  the winner's confidence is discounted by half the runner-up's, and both stay in the evidence.
+- The manufacturer with the highest confidence wins, if it reaches ATTRIBUTION_FLOOR: below that
+  (a lone `location/country/china` scope, say) the device is left unattributed.
+- When another manufacturer is also claimed, the winner's confidence is discounted by half the
+  runner-up's, and both stay in the evidence.
 - Identity fields (model, firmware, serial, brand, kind) come from the heaviest item that claims
   them and does not contradict the winner; ties go to the earliest.
 """
@@ -21,6 +23,7 @@ from scanner.db.types import Policy, Rule
 from scanner.model import Meta
 
 IDENTITY_FIELDS = ("brand", "kind", "model", "firmware", "serial")
+ATTRIBUTION_FLOOR = 0.3
 
 
 @dataclass(slots=True)
@@ -72,7 +75,7 @@ def fuse(items: list[Evidence]) -> Verdict:
     """Apply the module's rule to a device's evidence."""
     scores = manufacturer_scores(items)
     verdict = Verdict()
-    if scores:
+    if scores and max(scores.values()) >= ATTRIBUTION_FLOOR:
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         verdict.manufacturer, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0

@@ -135,7 +135,9 @@ def resolve(sightings: Sightings, bindings: dict[tuple[Vlan, str], list[Binding]
     return hm
 
 
-def _widen(times: dict[tuple[Vlan, str], list[float]], key: tuple[Vlan, str], a: float, b: float) -> None:
+def _widen(
+    times: dict[tuple[Vlan, str], list[float]], key: tuple[Vlan, str], a: float, b: float
+) -> None:
     span = times.get(key)
     if span is None:
         times[key] = [a, b]

@@ -60,11 +60,11 @@ def analyse_captures(
     return RunResult(engine.devices(), stats, warnings, unreadable)
 
 
-def _replay(dispatcher: Dispatcher, path: Path, state: ReadState, progress: Progress | None) -> None:
+def _replay(
+    dispatcher: Dispatcher, path: Path, state: ReadState, progress: Progress | None
+) -> None:
     frame = dispatcher.frame
-    n = 0
-    for linktype, ts, data in read_records(path, state):
+    for n, (linktype, ts, data) in enumerate(read_records(path, state), 1):
         frame(linktype, ts, data)
-        n += 1
         if progress is not None and not n % PROGRESS_EVERY:
             progress(state.consumed, n)

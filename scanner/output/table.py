@@ -10,18 +10,16 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from scanner.output.csvout import top_rules
 from scanner.output.sanitize import terminal_safe
 
 VERDICT_ORDER = {"concern": 0, "suspect": 1, "clear": 2}
 ROW_STYLE = {"concern": "bold red", "suspect": "yellow", "clear": "dim"}
 CELL_LIMIT = 64  # characters of one device-supplied value shown in a cell
 MAX_IPS = 4  # addresses listed in a cell before "+N more"
-KEY_EVIDENCE = 2
-NO_WRAP = frozenset({"verdict", "kind", "mac", "confidence"})
+NO_WRAP = frozenset({"verdict", "kind", "mac", "conf", "ip(s)"})
 COLUMNS = (
-    "verdict", "manufacturer/brand", "kind", "model", "serial", "firmware", "ip(s)", "mac",
-    "confidence", "key evidence",
+    "verdict", "maker / brand", "kind", "model", "serial", "firmware", "ip(s)", "mac", "conf",
+    "evidence",
 )  # fmt: skip
 
 
@@ -71,12 +69,27 @@ def _table(devices: list[Mapping[str, Any]]) -> Table:
 def _cells(device: Mapping[str, Any]) -> list[Text]:
     """One row; Text cells are never parsed for markup or emoji codes, so a device cannot style."""
     maker = " / ".join(v for v in (device["manufacturer"], device["brand"]) if v)
+    if not maker and device["oui_organisation"]:
+        maker = f"({device['oui_organisation']})"
+    ips = list(device["ips"])
+    if device["vlan"] is not None and ips:
+        ips[0] = f"{ips[0]} vlan {device['vlan']}"
     return [
         _text(device["verdict"]), _text(maker), _text(device["kind"]), _text(device["model"]),
-        _text(device["serial"]), _text(device["firmware"]), _lines(device["ips"], MAX_IPS),
-        _text(device["mac"]), _text(f"{device['confidence']:.2f}"),
-        _lines(top_rules(device, KEY_EVIDENCE), KEY_EVIDENCE),
+        _text(device["serial"]), _text(device["firmware"]), _lines(ips, MAX_IPS),
+        _text(device["mac"] or device["location"]), _text(f"{device['confidence']:.2f}"),
+        _text(", ".join(signals(device))),
     ]  # fmt: skip
+
+
+def signals(device: Mapping[str, Any]) -> list[str]:
+    """Signal classes behind the verdict's manufacturer, strongest first (e.g. sadp, sdk, oui)."""
+    maker = device["manufacturer"]
+    best: dict[str, float] = {}
+    for ev in device["evidence"]:
+        if maker and ev["claims"].get("manufacturer") == maker:
+            best[ev["signal"]] = max(best.get(ev["signal"], 0.0), ev["weight"])
+    return [sig for sig, _ in sorted(best.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
 def _text(value: str | None) -> Text:

@@ -140,7 +140,7 @@ def open_capture(path: Path) -> BinaryIO:
 
 
 def read_records(path: Path, state: ReadState) -> Iterator[Record]:
-    """Yield (linktype, ts, frame) from a pcap/pcapng file; damage ends the stream with a warning."""
+    """Yield (linktype, ts, frame) from a pcap/pcapng file; damage ends it with a warning."""
     fh = open_capture(path)
     try:
         stream = _Stream(fh)
@@ -222,7 +222,7 @@ def _read_pcapng(stream: _Stream, state: ReadState) -> Iterator[Record]:
         if len(body) < blen - 8:
             _damage(state, start, f"block of {blen} bytes cut short")
             return
-        if btype == _EPB or btype == _OPB:
+        if btype in (_EPB, _OPB):
             record = _packet_block(body, endian, links, btype)
         elif btype == _SPB:
             record = _simple_block(body, endian, links)
@@ -231,9 +231,7 @@ def _read_pcapng(stream: _Stream, state: ReadState) -> Iterator[Record]:
                 links.append(_interface(body, endian))
             continue
         if record is None:
-            state.warnings.append(
-                f"{state.path}: skipped a corrupt packet block at byte {start}"
-            )
+            state.warnings.append(f"{state.path}: skipped a corrupt packet block at byte {start}")
             continue
         state.frames += 1
         state.bytes += len(record[2])

@@ -440,7 +440,7 @@ def test_table_leads_with_lan_concern_then_remote_then_suspect_then_clear() -> N
     assert positions == sorted(positions)
 
 
-def test_table_shows_the_two_strongest_rules_as_key_evidence() -> None:
+def test_table_lists_the_signal_classes_behind_the_verdict_strongest_first() -> None:
     device = make_device(
         1,
         evidence=[
@@ -449,10 +449,13 @@ def test_table_shows_the_two_strongest_rules_as_key_evidence() -> None:
             make_evidence("http.b", 0.7),
         ],
     )
-    row = _screen(make_report(device)).splitlines()[3:5]
-    assert row[0].endswith("│ 0.99       │ sadp.a       │")
-    assert row[1].endswith("│            │ http.b       │")
-    assert "oui.c" not in _screen(make_report(device))
+    row = _screen(make_report(device)).splitlines()[3]
+    assert row.endswith("│ 0.99 │ sadp, http, oui │")
+
+
+def test_table_names_the_oui_organisation_of_unattributed_devices() -> None:
+    device = make_device(1, verdict="clear", manufacturer=None, oui_organisation="Cisco Systems")
+    assert "(Cisco Systems)" in _screen(make_report(device))
 
 
 def test_table_lists_at_most_four_ips() -> None:

@@ -15,7 +15,9 @@ FRAME_A = bytes(range(60))
 FRAME_B = b"\xff" * 42
 
 
-def pcap_bytes(frames: list[bytes], linktype: int = 1, endian: str = "<", nano: bool = False) -> bytes:
+def pcap_bytes(
+    frames: list[bytes], linktype: int = 1, endian: str = "<", nano: bool = False
+) -> bytes:
     magic = 0xA1B23C4D if nano else 0xA1B2C3D4
     out = struct.pack(endian + "IHHiIII", magic, 2, 4, 0, 0, 65535, linktype)
     for i, frame in enumerate(frames):
