@@ -55,7 +55,7 @@ class Engine:
         self.sightings = Sightings()
         self.bindings: dict[tuple[Vlan, str], list[Binding]] = {}
         self.evidence: dict[tuple[Subject, str, str], Evidence] = {}
-        self.hostnames: dict[Subject, str] = {}
+        self.hostnames: dict[Subject, tuple[int, str]] = {}  # (priority, name)
         self.endpoints: dict[Subject, str] = {}
         self.l2_seen: dict[tuple[Vlan, str], list[float]] = {}
         self._cache: dict[tuple[str, str], Match | None] = {}
@@ -70,10 +70,10 @@ class Engine:
             self._bind(obs)
             return
         subject = self._subject(obs, "sender")
-        if obs.kind is Kind.DHCP_HOSTNAME or (
-            obs.kind is Kind.MDNS_SERVICE and "hostname" in obs.attrs
-        ):
-            self.hostnames.setdefault(subject, obs.attrs.get("hostname", obs.value))
+        if obs.kind is Kind.DHCP_HOSTNAME:
+            self.hostnames[subject] = (0, obs.value)  # what the device calls itself beats mDNS
+        elif obs.kind is Kind.MDNS_SERVICE and "hostname" in obs.attrs:
+            self.hostnames.setdefault(subject, (1, obs.attrs["hostname"]))
         elif obs.kind is Kind.WSD_ENDPOINT and obs.value:
             self.endpoints.setdefault(subject, obs.value)
         match = self._match(obs)
@@ -196,7 +196,7 @@ class Engine:
         return Device(key, None, vlan, "remote" if remote else "lan", {ip})
 
     def _attach_names(self, devices: dict[DeviceKey, Device], hm: HostMap) -> None:
-        for subject, name in sorted(self.hostnames.items(), key=lambda kv: repr(kv)):
+        for subject, (_, name) in sorted(self.hostnames.items(), key=lambda kv: kv[1]):
             key = self._key_for(subject, hm)
             if key in devices and devices[key].hostname is None:
                 devices[key].hostname = name

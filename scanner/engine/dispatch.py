@@ -186,12 +186,20 @@ class Dispatcher:
             if nh in IPV6_EXT:
                 nh, l4 = data[l4], l4 + (data[l4 + 1] + 1) * 8
             elif nh == IPV6_FRAG:
-                if ((data[l4 + 2] << 8) | data[l4 + 3]) & 0xFFF8:
+                if smac and sip != bytes(16):
+                    self.sightings.see(vlan, smac, sip, ts, self.frame_no)
+                field = (data[l4 + 2] << 8) | data[l4 + 3]
+                key = (vlan, sip, dip, data[l4 + 4 : l4 + 8], data[l4])
+                whole = self.fragments.add(key, field & 0xFFF8, bool(field & 1), data[l4 + 8 : end])
+                if whole is None:
                     return
-                nh, l4 = data[l4], l4 + 8
+                nh, data, l4, end = data[l4], whole, 0, len(whole)
+                break
             else:
                 break
-        if smac and sip != bytes(16):
+        else:
+            return
+        if smac and sip != bytes(16) and l4:
             self.sightings.see(vlan, smac, sip, ts, self.frame_no)
         if nh == IPPROTO_UDP:
             self._udp(data, l4, end, ts, vlan, smac, dmac, sip, dip)

@@ -80,12 +80,27 @@ class HostMap:
         return (vlan, mac) in self.routers
 
 
+# IPv4 ranges a store LAN device can hold: RFC 1918, link-local, shared CGN space, and
+# 192.0.0.0/24, where old Hikvision units sit at their factory default 192.0.0.64.
+_LAN_V4 = tuple(
+    ipaddress.ip_network(n)
+    for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16", "100.64.0.0/10",
+              "192.0.0.0/24")
+)  # fmt: skip
+
+
 def is_global(ip: str) -> bool:
-    """True for addresses that cannot be on a store LAN (public unicast)."""
+    """True for IPv4 addresses outside every LAN range (the internet, documentation nets).
+
+    Python's is_global/is_private treat documentation nets as private; a store LAN never uses
+    them, so only the ranges above count as local. IPv6 global unicast is normal on a LAN (SLAAC),
+    so no IPv6 address is called global here.
+    """
     try:
-        return ipaddress.ip_address(ip).is_global
+        addr = ipaddress.ip_address(ip)
     except ValueError:
         return False
+    return addr.version == 4 and not any(addr in net for net in _LAN_V4)
 
 
 def _is_link_local(ip: str) -> bool:

@@ -1,0 +1,71 @@
+"""The demo store capture against its planted hosts (pcaps/demo/expected.toml)."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+DEMO = Path(__file__).resolve().parents[2] / "pcaps" / "demo"
+PLANTED = tomllib.loads((DEMO / "expected.toml").read_text())["hosts"]
+OF_CONCERN = {"hikvision", "dahua"}
+
+
+@pytest.fixture(scope="module")
+def demo() -> dict[str, dict[str, Any]]:
+    from scanner.db import load_db
+    from scanner.engine.pipeline import analyse_captures
+
+    db = load_db()
+    result = analyse_captures([DEMO / "store-lan.pcapng"], db, db.policy("default"))
+    from scanner.engine.report import device_dict
+
+    return {d["id"]: d for d in (device_dict(dev) for dev in result.devices)}
+
+
+@pytest.mark.parametrize("host", PLANTED, ids=lambda h: h["name"])
+def test_planted_host_is_reported_as_expected(
+    host: dict[str, Any], demo: dict[str, dict[str, Any]]
+) -> None:
+    device = demo[host["id"]]
+    assert device["ips"] == host["ips"]
+    assert device["vlan"] == host.get("vlan")
+    if host["expect"] == "clear":
+        assert device["verdict"] == "clear"
+        assert device["manufacturer"] not in OF_CONCERN
+        return
+    assert device["verdict"] == "concern"
+    assert device["location"] == ("remote" if host["expect"] == "remote" else "lan")
+    for name in ("manufacturer", "brand", "model", "serial", "firmware"):
+        assert device[name] == host.get(name), name
+
+
+def test_demo_reports_exactly_the_planted_devices(demo: dict[str, dict[str, Any]]) -> None:
+    assert set(demo) == {h["id"] for h in PLANTED}
+
+
+def test_router_keeps_none_of_the_routed_evidence(demo: dict[str, dict[str, Any]]) -> None:
+    router = demo["mac:00:00:0c:20:30:01"]
+    assert (router["evidence"], router["ips"]) == ([], ["10.20.30.1"])
+    assert demo["ip:203.0.113.50"]["mac"] is None
+
+
+def test_dahua_camera_keeps_one_identity_across_its_dhcp_address_change(
+    demo: dict[str, dict[str, Any]],
+) -> None:
+    cams = [d for d in demo.values() if d["serial"] == "6J0BC11PAG4F2D8"]
+    assert [c["ips"] for c in cams] == [["10.20.30.20", "10.20.30.21"]]
+
+
+def test_locally_administered_mac_carries_no_oui_evidence(demo: dict[str, dict[str, Any]]) -> None:
+    laa = demo["mac:02:3a:7c:41:90:12"]
+    assert laa["oui_organisation"] is None
+    assert {e["signal"] for e in laa["evidence"]} == {"http", "http_auth", "http_body", "http_request"}
+
+
+def test_firmware_before_the_fix_gets_the_advisory(demo: dict[str, dict[str, Any]]) -> None:
+    cam = demo["mac:44:19:b6:2a:3c:11"]
+    assert [a["id"] for a in cam["advisories"]] == ["CVE-2021-36260"]
