@@ -31,12 +31,21 @@ def normalise_mac(mac: str) -> str | None:
     return digits if _HEX12.fullmatch(digits) else None
 
 
-def parse_registry(text: str) -> Blocks:
-    """Blocks of a registry TSV ('#' comments, header row, prefix/bits/organisation rows)."""
+def parse_registry(text: str, strict: bool = True) -> Blocks:
+    """Blocks of a registry TSV ('#' comments, header row, prefix/bits/organisation rows).
+
+    strict=False is the start-up path for the bundled file, which build_registry() validated
+    when it was written: it checks only the shape of each row, not every prefix's digits.
+    """
     blocks: Blocks = {bits: {} for bits in DIGITS}
     rows = (line for line in text.splitlines() if line and not line.startswith("#"))
     if tuple(next(rows, "").split("\t")) != HEADER:
         raise ValueError(f"first row must be the header {'/'.join(HEADER)}")
+    if not strict:
+        for line in rows:
+            prefix, width, organisation = line.split("\t")
+            blocks[int(width)][prefix] = organisation.strip()
+        return blocks
     for number, line in enumerate(rows, start=1):
         prefix, bits, organisation = _row(line, number)
         if prefix in blocks[bits]:
@@ -77,8 +86,8 @@ class OuiIndex:
     def _loaded(self) -> Blocks:
         if self._blocks is None:
             try:
-                self._blocks = parse_registry(self._read())
-            except (OSError, UnicodeError, ValueError) as exc:
+                self._blocks = parse_registry(self._read(), strict=False)
+            except (OSError, UnicodeError, ValueError, KeyError) as exc:
                 raise DatabaseError(f"{self._where}: {exc}") from exc
         return self._blocks
 

@@ -64,7 +64,11 @@ def _replay(
     dispatcher: Dispatcher, path: Path, state: ReadState, progress: Progress | None
 ) -> None:
     frame = dispatcher.frame
+    if progress is None:
+        for linktype, ts, data in read_records(path, state):
+            frame(linktype, ts, data)
+        return
     for n, (linktype, ts, data) in enumerate(read_records(path, state), 1):
         frame(linktype, ts, data)
-        if progress is not None and not n % PROGRESS_EVERY:
+        if not n % PROGRESS_EVERY:
             progress(state.consumed, n)

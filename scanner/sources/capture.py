@@ -82,6 +82,16 @@ class _Stream:
         self.offset += len(out)
         return out
 
+    def detach(self) -> tuple[bytes, int]:
+        """Hand the buffered bytes to a caller that reads chunks itself from now on."""
+        buf, pos = self._buf, self._pos
+        self._buf, self._pos = b"", 0
+        return buf, pos
+
+    def chunk(self) -> bytes:
+        """The next raw chunk of the stream (b"" at the end or on a decompression error)."""
+        return self._chunk()
+
     def _chunk(self) -> bytes:
         try:
             return self._fh.read(CHUNK)
@@ -156,7 +166,7 @@ def read_records(path: Path, state: ReadState) -> Iterator[Record]:
         else:
             raise CaptureFormatError(f"{path}: not a pcap or pcapng capture (magic {magic.hex()})")
         if stream.error:
-            _damage(state, stream.offset, stream.error)
+            _damage(state, state.consumed, stream.error)
     finally:
         fh.close()
 
@@ -176,27 +186,66 @@ def _read_pcap(stream: _Stream, magic: bytes, state: ReadState) -> Iterator[Reco
         raise CaptureFormatError(f"{state.path}: pcap header is truncated")
     _vmaj, _vmin, _zone, _sig, _snap, linktype = struct.unpack(endian + "HHiIII", rest)
     linktype &= 0x0FFFFFFF  # upper bits carry FCS information, not the link type
-    rec = struct.Struct(endian + "IIII")
-    read = stream.read
-    while True:
-        start = stream.offset
-        hdr = read(16)
-        if len(hdr) < 16:
-            if hdr:
-                _damage(state, start, "record header cut short")
-            return
-        sec, frac, incl, _orig = rec.unpack(hdr)
-        if incl > MAX_FRAME:
-            _damage(state, start, f"record claims {incl} bytes")
-            return
-        data = read(incl)
-        if len(data) < incl:
-            _damage(state, start, f"record of {incl} bytes cut short at {len(data)}")
-            return
-        state.frames += 1
-        state.bytes += incl
-        state.consumed = stream.offset
-        yield linktype, sec + frac * scale, data
+    unpack = struct.Struct(endian + "IIII").unpack_from
+    # The hot loop works on one large buffer with offsets (no per-record read calls) and
+    # publishes its counters to `state` in batches: this is most of a capture's cost.
+    buf, pos = stream.detach()
+    base = stream.offset - pos  # file offset of buf[0]
+    frames = nbytes = 0
+    try:
+        while True:
+            if pos + 16 > len(buf):
+                buf, base, pos = _refill(stream, buf, pos, 16), base + pos, 0
+                if len(buf) < 16:
+                    if buf:
+                        _flush(state, frames, nbytes, base)
+                        frames = nbytes = 0
+                        _damage(state, base, "record header cut short")
+                    return
+            sec, frac, incl, _orig = unpack(buf, pos)
+            if incl > MAX_FRAME:
+                _flush(state, frames, nbytes, base + pos)
+                frames = nbytes = 0
+                _damage(state, base + pos, f"record claims {incl} bytes")
+                return
+            end = pos + 16 + incl
+            if end > len(buf):
+                buf, base, pos = _refill(stream, buf, pos, incl + 16), base + pos, 0
+                end = 16 + incl
+                if end > len(buf):
+                    _flush(state, frames, nbytes, base)
+                    frames = nbytes = 0
+                    _damage(state, base, f"record of {incl} bytes cut short at {len(buf) - 16}")
+                    return
+            data = buf[pos + 16 : end]
+            pos = end
+            frames += 1
+            nbytes += incl
+            if not frames & 1023:
+                _flush(state, frames, nbytes, base + pos)
+                frames = nbytes = 0
+            yield linktype, sec + frac * scale, data
+    finally:
+        _flush(state, frames, nbytes, base + pos)
+
+
+def _refill(stream: _Stream, buf: bytes, pos: int, need: int) -> bytes:
+    """The unread tail of `buf` extended by whole chunks until it holds `need` bytes (or EOF)."""
+    parts = [buf[pos:]]
+    have = len(parts[0])
+    while have < need:
+        chunk = stream.chunk()
+        if not chunk:
+            break
+        parts.append(chunk)
+        have += len(chunk)
+    return b"".join(parts)
+
+
+def _flush(state: ReadState, frames: int, nbytes: int, consumed: int) -> None:
+    state.frames += frames
+    state.bytes += nbytes
+    state.consumed = consumed
 
 
 def _read_pcapng(stream: _Stream, state: ReadState) -> Iterator[Record]:

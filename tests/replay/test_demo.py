@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +62,12 @@ def test_dahua_camera_keeps_one_identity_across_its_dhcp_address_change(
 def test_locally_administered_mac_carries_no_oui_evidence(demo: dict[str, dict[str, Any]]) -> None:
     laa = demo["mac:02:3a:7c:41:90:12"]
     assert laa["oui_organisation"] is None
-    assert {e["signal"] for e in laa["evidence"]} == {"http", "http_auth", "http_body", "http_request"}
+    assert {e["signal"] for e in laa["evidence"]} == {
+        "http",
+        "http_auth",
+        "http_body",
+        "http_request",
+    }
 
 
 def test_firmware_before_the_fix_gets_the_advisory(demo: dict[str, dict[str, Any]]) -> None:

@@ -20,7 +20,11 @@ def test_router_forwarding_a_hikvision_page_flags_neither_router_nor_pc(
     report = report_for(SYN / "router_remote.pcap")
     assert list(concern(report)) == ["ip:203.0.113.50"]
     remote = concern(report)["ip:203.0.113.50"]
-    assert (remote["location"], remote["mac"], remote["manufacturer"]) == ("remote", None, "hikvision")
+    assert (remote["location"], remote["mac"], remote["manufacturer"]) == (
+        "remote",
+        None,
+        "hikvision",
+    )
     router = next(d for d in report["devices"] if d["mac"] == "00:00:0c:20:30:01")
     assert (router["verdict"], router["evidence"]) == ("clear", [])
 
@@ -65,7 +69,9 @@ def test_nginx_on_port_8000_is_not_a_hikvision_sdk_port(report_for: Callable[...
     assert web["verdict"] == "clear"
 
 
-def test_dahua_reply_saying_vendor_private_is_still_dahua(report_for: Callable[..., Report]) -> None:
+def test_dahua_reply_saying_vendor_private_is_still_dahua(
+    report_for: Callable[..., Report],
+) -> None:
     cam = concern(report_for(SYN / "dhip.pcap"))["mac:08:ed:ed:87:42:7a"]
     assert (cam["manufacturer"], cam["brand"], cam["model"], cam["serial"]) == (
         "dahua",
