@@ -172,9 +172,12 @@ class Dispatcher:
             if proto == IPPROTO_UDP:
                 sport = (data[l4] << 8) | data[l4 + 1]
                 dport = (data[l4 + 2] << 8) | data[l4 + 3]
-                if dport not in self.udp and sport not in self.udp:
-                    if l4 + 8 >= min(end, len(data)) or data[l4 + 8] not in self.p2p_first:
-                        return
+                if (
+                    dport not in self.udp
+                    and sport not in self.udp
+                    and (l4 + 8 >= min(end, len(data)) or data[l4 + 8] not in self.p2p_first)
+                ):
+                    return
             elif proto == IPPROTO_TCP:
                 sport = (data[l4] << 8) | data[l4 + 1]
                 dport = (data[l4 + 2] << 8) | data[l4 + 3]
