@@ -15,6 +15,7 @@ from rich.console import Console
 
 from scanner.cli.status import ExitStatus
 from scanner.errors import InputError, ScannerError
+from scanner.output.sanitize import terminal_safe
 
 app = typer.Typer(
     add_completion=False,
@@ -113,7 +114,8 @@ def pcap(
     )
     errors = _console(stderr=True)
     for line in result.unreadable:
-        errors.print(f"camscan: {line}", markup=False)
+        # one line per file; a file name is not trusted to be free of escape sequences
+        errors.print(f"camscan: {terminal_safe(line, 1000)}", markup=False, soft_wrap=True)
     if len(result.unreadable) == len(files):
         raise typer.Exit(int(ExitStatus.USAGE))
     _emit(report, output, fmt, quiet, human)
@@ -151,11 +153,10 @@ def _emit(
         sys.stdout.write(csvout.render(report))
     if not quiet and (fmt is Format.table or human.stderr):
         if fmt is Format.table:
-            table.render_table(report, human)
+            table.render_table(report, human)  # prints the warnings too
         else:
             human.print(table.render_summary_line(report), markup=False)
-        for warning in report["run"]["warnings"]:
-            human.print(f"warning: {warning}", markup=False, style="yellow")
+            table.render_warnings(report, human)
     if output and output != "-" and not quiet:
         human.print(f"report written to {output}", markup=False)
 
@@ -272,6 +273,9 @@ def db_update_oui(
     except (ScannerError, OSError) as exc:
         raise _fail(str(exc), ExitStatus.USAGE) from None
     _console().print(f"OUI registry written to {written}", markup=False)
+
+
+from scanner.cli import sweep_cmd  # noqa: E402,F401
 
 
 def main() -> None:

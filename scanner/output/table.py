@@ -14,6 +14,7 @@ from scanner.output.sanitize import terminal_safe
 
 VERDICT_ORDER = {"concern": 0, "suspect": 1, "clear": 2}
 ROW_STYLE = {"concern": "bold red", "suspect": "yellow", "clear": "dim"}
+WARNING_LIMIT = 1000  # a warning names a file path and a byte offset: both must show whole
 CELL_LIMIT = 64  # characters of one device-supplied value shown in a cell
 MAX_IPS = 4  # addresses listed in a cell before "+N more"
 NO_WRAP = frozenset({"verdict", "kind", "mac", "conf", "ip(s)"})
@@ -29,8 +30,14 @@ def render_table(report: Mapping[str, Any], console: Console) -> None:
     if devices:
         console.print(_table(devices))
     console.print(render_summary_line(report))
+    render_warnings(report, console)
+
+
+def render_warnings(report: Mapping[str, Any], console: Console) -> None:
+    """Print each run warning on one line, defused; long enough to keep its byte offset."""
     for warning in report["run"]["warnings"]:
-        console.print(Text("warning: " + terminal_safe(warning), style="yellow"))
+        line = Text("warning: " + terminal_safe(warning, limit=WARNING_LIMIT), style="yellow")
+        console.print(line, soft_wrap=True)
 
 
 def render_summary_line(report: Mapping[str, Any]) -> str:

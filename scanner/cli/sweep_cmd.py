@@ -1,0 +1,252 @@
+"""`camscan sweep`, `history`, `diff` and `report`: scheduled sweeps and hand-on reports."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from scanner.cli.main import (
+    Format,
+    OutputOpt,
+    QuietOpt,
+    VerboseOpt,
+    _console,
+    _fail,
+    _setup_logging,
+    app,
+)
+from scanner.cli.status import ExitStatus
+from scanner.errors import InputError, RuntimeFailure, ScannerError
+from scanner.output.sanitize import terminal_safe
+
+MAX_REPORT_BYTES = 256 << 20  # a saved report larger than this is not one camscan wrote
+
+
+class SweepFailOn(StrEnum):
+    """When a sweep exits 1."""
+
+    concern = "concern"
+    new = "new"
+    never = "never"
+
+
+class ReportFormat(StrEnum):
+    """Formats `camscan report` renders."""
+
+    html = "html"
+    csv = "csv"
+    md = "md"
+    json = "json"
+    ndjson = "ndjson"
+
+
+class ListFormat(StrEnum):
+    """Formats of `history` and `diff`."""
+
+    table = "table"
+    json = "json"
+
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", help="History database (default $XDG_DATA_HOME/camscan/...)."),
+]
+
+
+@app.command("sweep")
+def sweep_cmd(
+    config: Annotated[
+        Path | None, typer.Option("--config", "-c", help="Sweep config (TOML).")
+    ] = None,
+    site: Annotated[str | None, typer.Option("--site", help="Site name, e.g. store-0042.")] = None,
+    pcap: Annotated[
+        list[Path] | None, typer.Option("--pcap", help="Replay this capture (repeatable).")
+    ] = None,
+    db: DbOpt = None,
+    output: OutputOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", help="What to print on stdout.")] = (
+        Format.table
+    ),
+    policy: Annotated[
+        str | None, typer.Option("--policy", help="Policy from vendor_db/policies.toml.")
+    ] = None,
+    fail_on: Annotated[
+        SweepFailOn | None,
+        typer.Option("--fail-on", help="Exit 1 when this holds [default: concern]."),
+    ] = None,
+    lock_timeout: Annotated[
+        float | None,
+        typer.Option("--lock-timeout", help="Seconds to wait for a running sweep [default: 60]."),
+    ] = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Sweep a site: find devices, record them in the history, report what changed."""
+    _setup_logging(verbose)
+    from scanner.sweep import config as sweep_config
+    from scanner.sweep.run import policy_broken, run_sweep, summary_line
+
+    try:
+        data = sweep_config.load_file(config) if config else {}
+        cfg = sweep_config.build(
+            data, site=site, pcaps=[str(p) for p in pcap or []] or None, db=db,
+            output=None if output == "-" else output, policy=policy,
+            fail_on=fail_on.value if fail_on else None, lock_timeout=lock_timeout,
+        )  # fmt: skip
+        result = run_sweep(cfg)
+    except RuntimeFailure as exc:
+        raise _fail(str(exc), ExitStatus.RUNTIME) from None
+    except ScannerError as exc:
+        raise _fail(str(exc), ExitStatus.USAGE) from None
+    report = result.report
+    _print_sweep(report, output == "-", fmt, quiet)
+    if not quiet:
+        errors = _console(stderr=True)
+        errors.print(f"camscan: {summary_line(report)}", markup=False, soft_wrap=True)
+        for path in result.written:
+            errors.print(f"camscan: report written to {path}", markup=False, soft_wrap=True)
+    if policy_broken(report, cfg.fail_on):
+        raise typer.Exit(int(ExitStatus.POLICY))
+
+
+def _print_sweep(report: dict[str, Any], json_to_stdout: bool, fmt: Format, quiet: bool) -> None:
+    from scanner.output import csvout, jsonout, ndjson, table
+
+    if json_to_stdout or fmt is Format.json:
+        sys.stdout.write(jsonout.dumps(report))
+    elif fmt is Format.ndjson:
+        sys.stdout.writelines(line + "\n" for line in ndjson.lines(report))
+    elif fmt is Format.csv:
+        sys.stdout.write(csvout.render(report))
+    elif not quiet:
+        console = _console()
+        table.render_table(report, console)
+        _print_diff(report["sweep"], report["devices"], console)
+
+
+@app.command("history")
+def history_cmd(
+    site: Annotated[str | None, typer.Option("--site", help="Only this site.")] = None,
+    db: DbOpt = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = (
+        ListFormat.table
+    ),
+) -> None:
+    """The runs of each site with its devices of concern: the removal programme's progress."""
+    from dataclasses import asdict
+
+    from scanner.sweep.config import default_db_path
+    from scanner.sweep.history import runs_of
+
+    try:
+        rows = runs_of(db or default_db_path(), site)
+    except RuntimeFailure as exc:
+        raise _fail(str(exc), ExitStatus.RUNTIME) from None
+    except ScannerError as exc:
+        raise _fail(str(exc), ExitStatus.USAGE) from None
+    if fmt is ListFormat.json:
+        sys.stdout.write(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
+        return
+    columns = ("site", "run_id", "finished_at", "devices", "of_concern", "new", "removed",
+               "changed")  # fmt: skip
+    grid = Table(*columns)
+    for row in rows:
+        grid.add_row(*(terminal_safe(str(getattr(row, c))) for c in columns))
+    _console().print(grid)
+
+
+@app.command("diff")
+def diff_cmd(
+    old: Annotated[Path, typer.Argument(help="The older findings JSON.")],
+    new: Annotated[Path, typer.Argument(help="The newer findings JSON.")],
+    fmt: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = (
+        ListFormat.table
+    ),
+) -> None:
+    """What appeared, changed and disappeared between two reports (matched by MAC or serial)."""
+    from scanner.sweep.diff import diff_devices
+
+    try:
+        before, after = load_report(old), load_report(new)
+    except InputError as exc:
+        raise _fail(str(exc), ExitStatus.USAGE) from None
+    result = diff_devices(before["devices"], after["devices"]).as_dict()
+    if fmt is ListFormat.json:
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        return
+    _print_diff(result, after["devices"], _console())
+
+
+def _print_diff(diff: dict[str, Any], devices: list[dict[str, Any]], console: Console) -> None:
+    by_id = {d["id"]: d for d in devices}
+    for tag, key in (("+ new", "new"), ("~ changed", "changed")):
+        for device_id in diff[key]:
+            console.print(f"{tag}: {_describe(by_id.get(device_id, {'id': device_id}))}",
+                          markup=False, soft_wrap=True)  # fmt: skip
+    for entry in diff["removed"]:
+        console.print(f"- removed: {_describe(entry)}, last seen {entry.get('last_seen')}",
+                      markup=False, soft_wrap=True)  # fmt: skip
+    counts = ", ".join(f"{len(diff[k])} {k}" for k in ("new", "removed", "changed"))
+    console.print(counts, markup=False)
+
+
+def _describe(device: dict[str, Any]) -> str:
+    parts = [device.get("id"), device.get("manufacturer"), device.get("model"),
+             " ".join(device.get("ips") or [])]  # fmt: skip
+    return terminal_safe(" ".join(str(p) for p in parts if p))
+
+
+@app.command("report")
+def report_cmd(
+    file: Annotated[Path, typer.Argument(help="A findings JSON written by camscan.")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = (
+        ReportFormat.html
+    ),
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
+    ] = None,
+) -> None:
+    """Render a saved report as HTML (self-contained, printable), CSV or Markdown."""
+    from scanner.sweep.outputs import render, write_text
+
+    try:
+        text = _render(load_report(file), fmt.value, render)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            write_text(output, text)
+    except ScannerError as exc:
+        raise _fail(str(exc), ExitStatus.USAGE) from None
+
+
+def _render(report: dict[str, Any], fmt: str, render: Any) -> str:
+    try:
+        text: str = render(report, fmt)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise InputError(f"the report is not well-formed camscan.findings/1: {exc!r}") from exc
+    return text
+
+
+def load_report(path: Path) -> dict[str, Any]:
+    """A findings report read from `path`; InputError when it is unreadable or not one."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_REPORT_BYTES + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(raw) > MAX_REPORT_BYTES:
+        raise InputError(f"{path} is larger than any camscan report")
+    try:
+        report = json.loads(raw)
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{path} is not JSON: {exc}") from exc
+    if not isinstance(report, dict) or report.get("schema") != "camscan.findings/1":
+        raise InputError(f"{path} is not a camscan.findings/1 report")
+    return report

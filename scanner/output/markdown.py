@@ -1,0 +1,115 @@
+"""The findings report as Markdown, for tickets and wikis; device strings cannot inject markup."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+Device = Mapping[str, Any]
+# Characters that start inline markup (emphasis, code, links, raw HTML, entities, strikethrough)
+# or split a table cell; each is backslash-escaped. Values never start a line, so the line-start
+# markers (-, +, 1.) need no escape; with [ and ] escaped no link or image can form.
+_SPECIAL = re.compile(r"([\\`*_\[\]#|<>~&])")
+_BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
+
+
+def esc(value: Any) -> str:
+    """`value` as inert Markdown text on one line; None becomes an em dash."""
+    if value is None or value == "":
+        return "—"
+    return _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", str(value)))
+
+
+def render(report: Mapping[str, Any]) -> str:
+    """The whole document: summary, sweep changes, devices of concern, checklist, others."""
+    concern = [d for d in report["devices"] if d["of_concern"]]
+    others = [d for d in report["devices"] if not d["of_concern"]]
+    parts = [_head(report), _summary(report)]
+    if report.get("sweep"):
+        parts.append(_sweep(report["sweep"]))
+    parts.append(_concern(concern))
+    if concern:
+        parts.append(_checklist(concern))
+    if others:
+        parts.append(_others(others))
+    return "\n".join(parts)
+
+
+def _head(report: Mapping[str, Any]) -> str:
+    run, site = report["run"], (report.get("sweep") or {}).get("site")
+    title = f"# camscan report — {esc(site)}" if site else "# camscan report"
+    return (
+        f"{title}\n\nGenerated {esc(report['generated_at'])} by camscan "
+        f"{esc(report['tool']['version'])}, policy {esc(run['policy'])}, {esc(run['mode'])} of "
+        f"{esc(', '.join(run['inputs']) or 'the network')}.\n"
+    )
+
+
+def _summary(report: Mapping[str, Any]) -> str:
+    s = report["summary"]
+    makers = ", ".join(f"{n} {m}" for m, n in s["by_manufacturer"].items()) or "none"
+    return (
+        "## Summary\n\n"
+        f"- Devices seen: {s['devices']}\n- Devices of concern: {s['of_concern']} "
+        f"({esc(makers)})\n- Suspect: {s['suspect']}\n- Seen only through a router: "
+        f"{s['remote']}\n"
+    )
+
+
+def _sweep(sweep: Mapping[str, Any]) -> str:
+    lines = [
+        "## Changes since the previous sweep\n",
+        f"Site {esc(sweep['site'])}, run {esc(sweep['run_id'])}, previous run "
+        f"{esc(sweep.get('previous_run_id') or 'none')}.\n",
+        f"- New: {', '.join(esc(i) for i in sweep['new']) or 'none'}",
+        f"- Changed: {', '.join(esc(i) for i in sweep['changed']) or 'none'}",
+        "- Removed: " + (", ".join(
+            f"{esc(r['id'])} ({esc(r.get('manufacturer'))} {esc(r.get('model'))}, last seen "
+            f"{esc(r.get('last_seen'))})" for r in sweep["removed"]) or "none"),
+    ]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _concern(devices: list[Device]) -> str:
+    if not devices:
+        return "## Devices of concern\n\nNone found.\n"
+    return "## Devices of concern\n\n" + "\n".join(_device(d) for d in devices)
+
+
+def _device(d: Device) -> str:
+    rows = [
+        ("brand", d["brand"]), ("model", d["model"]), ("serial", d["serial"]),
+        ("firmware", d["firmware"]), ("location", d["location"]), ("mac", d["mac"]),
+        ("ips", ", ".join(d["ips"])), ("confidence", f"{d['confidence']:.2f}"),
+        ("why", d["concern"]), ("first seen", d["first_seen"]), ("last seen", d["last_seen"]),
+        ("advisories", ", ".join(a["id"] for a in d["advisories"])),
+    ]  # fmt: skip
+    table = "\n".join(f"| {k} | {esc(v)} |" for k, v in rows)
+    evidence = "\n".join(
+        f"| {esc(ev['signal'])} | {esc(ev['rule'])} | {esc(ev['value'])} | {ev['weight']} |"
+        for ev in d["evidence"]
+    )
+    return (
+        f"### {esc(d['manufacturer'])} {esc(d['kind'])} — {esc(d['id'])}\n\n"
+        f"| field | value |\n|---|---|\n{table}\n\n"
+        f"| signal | rule | value | weight |\n|---|---|---|---|\n{evidence}\n"
+    )
+
+
+def _checklist(devices: list[Device]) -> str:
+    items = "\n".join(
+        f"- [ ] Remove {esc(d['manufacturer'])} {esc(d['model'])} "
+        f"(id {esc(d['id'])}, serial {esc(d['serial'])}, IP {esc(', '.join(d['ips']))})"
+        for d in devices
+    )
+    return f"## Removal checklist\n\n{items}\n"
+
+
+def _others(devices: list[Device]) -> str:
+    rows = "\n".join(
+        f"| {esc(d['id'])} | {esc(d['verdict'])} | "
+        f"{esc(d['manufacturer'] or d['oui_organisation'])} | {esc(', '.join(d['ips']))} |"
+        for d in devices
+    )
+    return f"## Other devices\n\n| id | verdict | maker | ips |\n|---|---|---|---|\n{rows}\n"

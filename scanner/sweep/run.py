@@ -1,0 +1,156 @@
+"""One sweep of a site: collect findings from a source, record them, write the sweep report."""
+
+from __future__ import annotations
+
+import copy
+import importlib
+import logging
+import secrets
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scanner.errors import InputError, RuntimeFailure
+from scanner.sweep.config import SourceSpec, SweepConfig, report_path
+from scanner.sweep.history import History, Recorded
+from scanner.sweep.lock import site_lock
+
+logger = logging.getLogger(__name__)
+
+# (source spec, policy name) -> a findings report (camscan.findings/1) of what the source saw.
+Source = Callable[[SourceSpec, str], dict[str, Any]]
+ACTIVE_MODULE = "scanner.active"
+ACTIVE_ENTRY = "sweep_findings"  # scanner.active.sweep_findings(**SourceSpec fields, policy=...)
+UNAVAILABLE = "active scanning is not available in this build"
+
+
+@dataclass(frozen=True, slots=True)
+class SweepResult:
+    """The sweep report and the report files written."""
+
+    report: dict[str, Any]
+    written: tuple[Path, ...]
+
+
+def collect(spec: SourceSpec, policy: str) -> dict[str, Any]:
+    """Findings from the configured source: replayed captures here, active sources elsewhere."""
+    if spec.kind == "pcap":
+        return pcap_source(spec, policy)
+    return active_source(spec, policy)
+
+
+def pcap_source(spec: SourceSpec, policy: str) -> dict[str, Any]:
+    """Findings of the captures in `spec.paths`; InputError if any cannot be read."""
+    from scanner.db import load_db
+    from scanner.engine.pipeline import analyse_captures
+    from scanner.engine.report import build_report
+
+    db = load_db()
+    pol = db.policy(policy)
+    paths = [Path(p) for p in spec.paths]
+    started = time.time()
+    result = analyse_captures(paths, db, pol)
+    if result.unreadable:
+        raise InputError("; ".join(result.unreadable))
+    return build_report(
+        result.devices, db, mode="pcap", inputs=list(spec.paths), policy=policy,
+        started=started, finished=time.time(), stats=result.stats,
+        warnings=result.warnings, capabilities={"root": False},
+    )  # fmt: skip
+
+
+def active_source(spec: SourceSpec, policy: str) -> dict[str, Any]:
+    """Findings of `scanner.active.sweep_findings` (scan/listen); RuntimeFailure when absent."""
+    try:
+        module = importlib.import_module(ACTIVE_MODULE)
+    except ModuleNotFoundError as exc:
+        if exc.name != ACTIVE_MODULE:
+            raise
+        raise RuntimeFailure(UNAVAILABLE) from None
+    entry = getattr(module, ACTIVE_ENTRY, None)
+    if not callable(entry):
+        raise RuntimeFailure(UNAVAILABLE)
+    report: dict[str, Any] = entry(
+        mode=spec.kind, targets=list(spec.targets), iface=spec.iface, seconds=spec.seconds,
+        policy=policy,
+    )  # fmt: skip
+    return report
+
+
+def run_sweep(config: SweepConfig, source: Source = collect) -> SweepResult:
+    """Collect, record and report one sweep while holding the site's lock."""
+    with site_lock(config.db, config.site, config.lock_timeout):
+        findings = source(config.source, config.policy)
+        run_id = new_run_id(time.time())
+        history = History(config.db, busy_timeout=max(config.lock_timeout, 1.0))
+        try:
+            recorded = history.record(config.site, run_id, findings)
+        finally:
+            history.close()
+        report = sweep_report(findings, config.site, run_id, recorded)
+        written = write_reports(report, config.reports)
+    logger.info("%s", summary_line(report))
+    return SweepResult(report, written)
+
+
+def new_run_id(now: float) -> str:
+    """A sortable, unique run id: UTC time plus random hex."""
+    stamp = datetime.fromtimestamp(now, UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{stamp}-{secrets.token_hex(3)}"
+
+
+def sweep_report(
+    findings: Mapping[str, Any], site: str, run_id: str, recorded: Recorded
+) -> dict[str, Any]:
+    """The findings with history-wide first/last seen on each device and the `sweep` object."""
+    report = copy.deepcopy(dict(findings))
+    for device in report["devices"]:
+        device["first_seen"], device["last_seen"] = recorded.seen[device["id"]]
+    report["sweep"] = {
+        "site": site,
+        "run_id": run_id,
+        "previous_run_id": recorded.previous_run_id,
+        **recorded.diff.as_dict(),
+    }
+    return report
+
+
+def policy_broken(report: Mapping[str, Any], fail_on: str) -> bool:
+    """Whether --fail-on holds: any device of concern, or a new one of concern."""
+    if fail_on == "concern":
+        return bool(report["summary"]["of_concern"])
+    if fail_on == "new":
+        new = set(report.get("sweep", {}).get("new", ()))
+        return any(d["of_concern"] for d in report["devices"] if d["id"] in new)
+    return False
+
+
+def summary_line(report: Mapping[str, Any]) -> str:
+    """One log line for the run: site, run id, counts and the diff."""
+    sweep, summary = report["sweep"], report["summary"]
+    return (
+        f"sweep site={sweep['site']} run={sweep['run_id']} devices={summary['devices']} "
+        f"of_concern={summary['of_concern']} new={len(sweep['new'])} "
+        f"removed={len(sweep['removed'])} changed={len(sweep['changed'])}"
+    )
+
+
+def write_reports(report: Mapping[str, Any], templates: Mapping[str, str]) -> tuple[Path, ...]:
+    """Write each configured report format atomically; return the paths written."""
+    from scanner.sweep.outputs import render, write_text
+
+    sweep = report["sweep"]
+    date = report["generated_at"][:10]
+    written = []
+    for fmt, template in sorted(templates.items()):
+        path = report_path(template, sweep["site"], sweep["run_id"], date)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create {path.parent}: {exc.strerror or exc}") from exc
+        write_text(path, render(report, fmt))
+        written.append(path)
+    return tuple(written)

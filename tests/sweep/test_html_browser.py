@@ -1,0 +1,73 @@
+"""The HTML sweep report in a real browser: Debian's headless chromium renders it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+DEMO = Path(__file__).resolve().parents[2] / "pcaps" / "demo" / "store-lan.pcapng"
+# Flags that keep chromium from reaching any network service while it renders a local file.
+FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--window-size=1280,2000",
+)  # fmt: skip
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory, week2: list[Path], camscan: Any) -> Path:
+    """The HTML report of a second sweep (with changes) of the demo store."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is absent: run tests/setup-system.sh as root to install it")
+    tmp = tmp_path_factory.mktemp("html")
+    db = tmp / "h.sqlite3"
+    for n, captures in ((1, [DEMO]), (2, week2)):
+        pcaps = [a for p in captures for a in ("--pcap", str(p))]
+        out = tmp / f"run{n}.json"
+        camscan("sweep", "--site", "store-0042", "--db", str(db), "-o", str(out), "-q", *pcaps)
+    html = tmp / "report.html"
+    result = camscan("report", str(tmp / "run2.json"), "--format", "html", "-o", str(html))
+    assert result.returncode == 0, result.stderr
+    return html
+
+
+def _chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    argv = [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()]
+    return subprocess.run(argv, capture_output=True, text=True, timeout=180)
+
+
+@pytest.fixture(scope="module")
+def dom(page: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
+    result = _chromium(page, tmp_path_factory.mktemp("profile"), "--dump-dom")
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def test_rendered_dom_shows_every_device_of_concern(dom: str, page: Path) -> None:
+    report = json.loads(page.with_name("run2.json").read_text())
+    concern = [d["id"] for d in report["devices"] if d["of_concern"]]
+    cards = [i for i in concern if f'<section class="device" data-device-id="{i}">' in dom]
+    assert cards == concern and len(concern) == 11
+
+
+def test_rendered_dom_has_one_checkbox_per_device_of_concern(dom: str) -> None:
+    assert dom.count('<input type="checkbox">') == 11
+
+
+def test_rendered_dom_shows_the_sweep_changes(dom: str) -> None:
+    assert "<h3>New (1)</h3>" in dom and "mac:e0:50:8b:2c:41:08" in dom
+    assert "<h3>Removed (1)</h3>" in dom and "mac:14:2f:fd:63:08:13" in dom
+
+
+def test_screenshot_is_written(page: Path, tmp_path: Path) -> None:
+    shot = tmp_path / "sweep-report.png"
+    result = _chromium(page, tmp_path / "profile", f"--screenshot={shot}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert shot.read_bytes()[:8] == PNG_MAGIC
+    print(f"screenshot of the HTML report: {shot}")
