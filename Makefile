@@ -16,6 +16,7 @@ demo: $(STAMP)
 	$(BIN)/camscan pcap pcaps/demo/store-lan.pcapng -o demo-report.json
 
 test: $(STAMP)
+	sh tests/setup-system.sh
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

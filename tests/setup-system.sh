@@ -16,8 +16,11 @@ if [ -x "$CHROMIUM" ]; then
 fi
 
 echo "setup-system: installing chromium (apt-get update, then apt-get install)"
-apt-get update
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+# A mirror hiccup must not fail the whole suite: the browser test then skips and says why.
+if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; }; then
+    echo "setup-system: WARNING: chromium could not be installed; the browser test will skip" >&2
+    exit 0
+fi
 if [ -x "$CHROMIUM" ]; then
     echo "setup-system: installed $CHROMIUM"
 else
