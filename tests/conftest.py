@@ -5,6 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# `default` keeps property tests inside the normal suite's budget; `make fuzz` selects `long`.
+settings.register_profile("default", max_examples=150, deadline=None)
+settings.register_profile(
+    "long",
+    max_examples=5000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.load_profile("default")
 
 REPO = Path(__file__).resolve().parents[1]
 PCAPS = REPO / "pcaps"

@@ -56,6 +56,7 @@ IPV6_FRAG = 44
 NDP_TYPES = frozenset({133, 134, 135, 136})
 TCP_FIN, TCP_SYN, TCP_RST, TCP_ACK = 0x01, 0x02, 0x04, 0x10
 
+DECIDE_AT = 16  # bytes of a direction's start that _interest needs to recognise a banner
 STREAM_CAP = 8 * 1024
 TLS_CAP = 16 * 1024  # a certificate chain after the ServerHello is often 3-6 KiB
 MAX_DIRECTIONS = 100_000  # beyond this the table is flushed: memory stays flat in capture size
@@ -297,10 +298,13 @@ class Dispatcher:
             if d.meta is None:
                 d.meta = self._meta(ts, vlan, smac, dmac, sip, dip, "tcp", sport, dport)
             full = d.add(seq, payload)
-            if not d.decided and d.buf:
-                # the first in-order bytes of a SYN-seen direction decide its fate
+            if not d.decided and (
+                len(d.buf) >= DECIDE_AT or (d.buf and flags & (TCP_FIN | TCP_RST))
+            ):
+                # the first in-order bytes of a SYN-seen direction decide its fate; a stack
+                # that sends tiny segments must not hide a banner by splitting its first line
                 d.decided = True
-                d.cap = self._interest(bytes(d.buf[:16]), sport)
+                d.cap = self._interest(bytes(d.buf[:DECIDE_AT]), sport)
                 if not d.cap:
                     self.dirs[key] = False
                     return

@@ -48,7 +48,13 @@ def analyse_captures(
         finally:
             stats["frames"] += state.frames
             stats["bytes"] += state.bytes
-            warnings.extend(state.warnings)
+        if state.damaged and not state.frames:
+            # damage before the first frame: nothing to show; the damage is the last warning
+            unreadable.append(state.warnings[-1])
+            continue
+        warnings.extend(state.warnings)
+        if not state.frames:
+            warnings.append(f"{path}: the capture holds no frames")
         dispatcher.flush()
     stats["decode_errors"] = dispatcher.decode_errors
     stats["observations"] = engine.observations

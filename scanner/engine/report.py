@@ -27,10 +27,13 @@ SERVICE_NAMES = {
 
 
 def iso(ts: float | None) -> str | None:
-    """ISO-8601 UTC with microseconds and a Z, or None."""
+    """ISO-8601 UTC with microseconds and a Z; None for None or a time datetime cannot show."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    try:
+        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    except (ValueError, OverflowError, OSError):
+        return None  # a damaged pcapng timestamp can claim a year past 9999
 
 
 def _ip_order(ip: str) -> tuple[int, int]:

@@ -19,6 +19,9 @@ CHUNK = 1 << 20
 # refusing it keeps memory bounded whatever a damaged header claims.
 MAX_FRAME = 256 * 1024
 MAX_BLOCK = 16 * 1024 * 1024
+# Packet and interface blocks longer than this are skipped unread (a frame plus generous room for
+# options): reading a 16 MB block whole would cost several times that in memory.
+MAX_KEPT_BLOCK = MAX_FRAME + 64 * 1024
 
 _PCAP_MAGIC = {
     b"\xd4\xc3\xb2\xa1": ("<", 1e-6),
@@ -31,6 +34,7 @@ _GZIP = b"\x1f\x8b"
 
 # pcapng block types
 _IDB, _OPB, _SPB, _EPB = 1, 2, 3, 6
+_KEPT = frozenset({_IDB, _OPB, _SPB, _EPB})  # blocks whose body is read; others are skipped
 _BOM_LE = b"\x4d\x3c\x2b\x1a"
 _BOM_BE = b"\x1a\x2b\x3c\x4d"
 
@@ -81,6 +85,16 @@ class _Stream:
         out = data[: self._pos]
         self.offset += len(out)
         return out
+
+    def skip(self, n: int) -> int:
+        """Consume n bytes without keeping them (memory stays at a chunk); return how many."""
+        done = 0
+        while done < n:
+            part = self.read(min(n - done, CHUNK))
+            if not part:
+                break
+            done += len(part)
+        return done
 
     def detach(self) -> tuple[bytes, int]:
         """Hand the buffered bytes to a caller that reads chunks itself from now on."""
@@ -165,7 +179,7 @@ def read_records(path: Path, state: ReadState) -> Iterator[Record]:
             yield from _read_pcapng(stream, state)
         else:
             raise CaptureFormatError(f"{path}: not a pcap or pcapng capture (magic {magic.hex()})")
-        if stream.error:
+        if stream.error and not state.damaged:
             _damage(state, state.consumed, stream.error)
     finally:
         fh.close()
@@ -173,9 +187,9 @@ def read_records(path: Path, state: ReadState) -> Iterator[Record]:
 
 def _damage(state: ReadState, at: int, why: str) -> None:
     state.damaged = True
+    tail = "findings cover the frames before it" if state.frames else "no frame could be read"
     state.warnings.append(
-        f"{state.path}: capture damaged at byte {at} after frame {state.frames}: "
-        f"{why}; findings cover the frames before it"
+        f"{state.path}: capture damaged at byte {at} after frame {state.frames}: {why}; {tail}"
     )
 
 
@@ -200,7 +214,7 @@ def _read_pcap(stream: _Stream, magic: bytes, state: ReadState) -> Iterator[Reco
                     if buf:
                         _flush(state, frames, nbytes, base)
                         frames = nbytes = 0
-                        _damage(state, base, "record header cut short")
+                        _damage(state, base, stream.error or "record header cut short")
                     return
             sec, frac, incl, _orig = unpack(buf, pos)
             if incl > MAX_FRAME:
@@ -215,7 +229,8 @@ def _read_pcap(stream: _Stream, magic: bytes, state: ReadState) -> Iterator[Reco
                 if end > len(buf):
                     _flush(state, frames, nbytes, base)
                     frames = nbytes = 0
-                    _damage(state, base, f"record of {incl} bytes cut short at {len(buf) - 16}")
+                    cut = f"record of {incl} bytes cut short at {len(buf) - 16}"
+                    _damage(state, base, stream.error or cut)
                     return
             data = buf[pos + 16 : end]
             pos = end
@@ -257,35 +272,51 @@ def _read_pcapng(stream: _Stream, state: ReadState) -> Iterator[Record]:
         head = read(8)
         if len(head) < 8:
             if head:
-                _damage(state, start, "block header cut short")
+                _damage(state, start, stream.error or "block header cut short")
             return
         if head[:4] == _PCAPNG_SHB:
-            endian = _read_shb(stream, state, head[4:])
+            try:
+                endian = _read_shb(stream, state, head[4:])
+            except CaptureFormatError:
+                _damage(state, start, "a later section header is damaged")
+                return
             links = []
             continue
         btype, blen = struct.unpack(endian + "II", head)
         if blen < 12 or blen % 4 or blen > MAX_BLOCK:
             _damage(state, start, f"block of type {btype} has impossible length {blen}")
             return
+        if btype not in _KEPT or blen > MAX_KEPT_BLOCK:
+            if stream.skip(blen - 8) < blen - 8:
+                _damage(state, start, stream.error or f"block of {blen} bytes cut short")
+                return
+            if btype == _IDB:
+                links.append((0xFFFF, 1e-6))  # keeps the numbering of later interfaces right
+            elif btype in _KEPT:
+                _corrupt_block(state, start)
+            continue
         body = read(blen - 8)
         if len(body) < blen - 8:
-            _damage(state, start, f"block of {blen} bytes cut short")
+            _damage(state, start, stream.error or f"block of {blen} bytes cut short")
             return
         if btype in (_EPB, _OPB):
             record = _packet_block(body, endian, links, btype)
         elif btype == _SPB:
             record = _simple_block(body, endian, links)
         else:
-            if btype == _IDB:
-                links.append(_interface(body, endian))
+            links.append(_interface(body, endian))
             continue
         if record is None:
-            state.warnings.append(f"{state.path}: skipped a corrupt packet block at byte {start}")
+            _corrupt_block(state, start)
             continue
         state.frames += 1
         state.bytes += len(record[2])
         state.consumed = stream.offset
         yield record
+
+
+def _corrupt_block(state: ReadState, start: int) -> None:
+    state.warnings.append(f"{state.path}: skipped a corrupt packet block at byte {start}")
 
 
 def _read_shb(stream: _Stream, state: ReadState, first: bytes | None = None) -> str:
@@ -303,7 +334,7 @@ def _read_shb(stream: _Stream, state: ReadState, first: bytes | None = None) -> 
     (blen,) = struct.unpack(endian + "I", start)
     if blen < 28 or blen % 4 or blen > MAX_BLOCK:
         raise CaptureFormatError(f"{state.path}: pcapng section header has length {blen}")
-    if len(stream.read(blen - 12)) < blen - 12:
+    if stream.skip(blen - 12) < blen - 12:
         raise CaptureFormatError(f"{state.path}: pcapng section header is truncated")
     return endian
 
