@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck bench fuzz clean golden
+.PHONY: demo test lint bench bench-scan fuzz clean golden
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -30,8 +30,12 @@ bench: $(STAMP)
 	bash bench/setup.sh
 	$(BIN)/python bench/pcap_bench.py
 
+bench-scan: $(STAMP)
+	bash bench/scan_setup.sh
+	$(BIN)/python bench/scan_bench.py
+
 fuzz: $(STAMP)
-	$(BIN)/python -m pytest tests -k fuzz --hypothesis-profile=long
+	$(BIN)/python -m pytest tests -k fuzz --hypothesis-profile=long --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo-report.json
