@@ -275,6 +275,7 @@ def db_update_oui(
     _console().print(f"OUI registry written to {written}", markup=False)
 
 
+import scanner.cli.scan_cmd  # noqa: E402,F401
 from scanner.cli import sweep_cmd  # noqa: E402,F401
 
 

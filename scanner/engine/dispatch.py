@@ -77,6 +77,13 @@ def _udp_table() -> dict[int, Decoder]:
     return table
 
 
+def _server_side(data: bytes, sport: int) -> bool:
+    """True when a stream direction is a server answering (so its port is a service)."""
+    if data.startswith((b"HTTP/", b"RTSP/")) or sport in sdk.SDK_PORTS:
+        return True
+    return len(data) > 5 and data[0] == 0x16 and data[5] == 2  # TLS ServerHello
+
+
 def mac_str(raw: bytes) -> str:
     """Lower-case colon form of a 6-byte MAC."""
     return raw.hex(":")
@@ -351,7 +358,7 @@ class Dispatcher:
                 decoders.append(module.decode)
         for decoder in decoders:
             self._emit(decoder, data, meta)
-        if decoders and meta.sport is not None:
+        if meta.sport is not None and _server_side(data, meta.sport):
             self.sightings.service_ip(meta.vlan, meta.src_ip, "tcp", meta.sport)
 
     def flush(self) -> None:

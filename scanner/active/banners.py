@@ -1,0 +1,216 @@
+"""TCP connect checks and read-only banner grabs: one connection per exchange, bounded reads.
+
+Every request is a documented, credential-free probe (see probes.py); every wait is bounded by
+the scan timeout and every read by READ_LIMIT.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import logging
+import ssl
+import struct
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from scanner.active import probes
+
+log = logging.getLogger(__name__)
+
+READ_LIMIT = 16 * 1024
+HTTP_PORTS = frozenset({80, 8080})
+TLS_PORTS = frozenset({443, 8443})
+RTSP_PORTS = frozenset({554})
+# Pre-login pages only: the landing page, the Hikvision web UI's script that names the platform
+# (Greenbone's check, PROTOCOLS §5.1), and the standard ONVIF device service, which answers a
+# plain GET with 401 and the device's Digest realm (often "Login to <serial>" on Dahua, §5.2).
+# A path that a vendor_db http_request rule matches is never asked: the scan's own request
+# would become evidence about the host it asked (run.py filters by the db).
+HTTP_PATHS = ("/", "/doc/script/inc.js", "/onvif/device_service")
+_UNREACHABLE = frozenset({errno.EHOSTUNREACH, errno.ENETUNREACH, errno.EHOSTDOWN})
+
+Complete = Callable[[bytes], bool]
+
+
+@dataclass(slots=True)
+class Exchange:
+    """One TCP connection: whether it opened, and each request with the bytes answered."""
+
+    ip: str
+    port: int
+    state: str = "filtered"  # open, closed, filtered, unreachable
+    local: tuple[str, int] = ("0.0.0.0", 0)
+    talk: list[tuple[bytes, bytes]] = field(default_factory=list)
+    certificate: bytes | None = None  # DER of the leaf when TLS hid it (TLS 1.3)
+    cert_in_clear: bool = False
+
+
+def text_complete(buf: bytes) -> bool:
+    """True once an HTTP/RTSP response head and its Content-Length body are in `buf`."""
+    end = buf.find(b"\r\n\r\n")
+    if end < 0:
+        return False
+    length = 0
+    for line in buf[:end].split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            try:
+                length = int(value.strip())
+            except ValueError:
+                length = 0
+    return len(buf) >= end + 4 + length
+
+
+def dvrip_complete(buf: bytes) -> bool:
+    """True once a 32-byte DVRIP header and the body length it states are in `buf`."""
+    if len(buf) < 32:
+        return False
+    length: int = struct.unpack_from("<I", buf, 4)[0]
+    return len(buf) >= 32 + min(length, READ_LIMIT)
+
+
+def fixed_complete(size: int) -> Complete:
+    """Completion after `size` bytes."""
+    return lambda buf: len(buf) >= size
+
+
+def http_until_close(buf: bytes) -> bool:
+    """HTTP with Connection: close: complete by length, or when the server closes."""
+    return text_complete(buf) and b"transfer-encoding: chunked" not in buf[:4096].lower()
+
+
+async def read_reply(reader: asyncio.StreamReader, timeout: float, complete: Complete) -> bytes:
+    """Bytes until `complete`, EOF, READ_LIMIT or `timeout` seconds, whichever comes first."""
+    buf = b""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while len(buf) < READ_LIMIT and not complete(buf):
+        left = deadline - loop.time()
+        if left <= 0:
+            break
+        try:
+            chunk = await asyncio.wait_for(reader.read(READ_LIMIT - len(buf)), left)
+        except (TimeoutError, OSError):
+            break
+        if not chunk:
+            break
+        buf += chunk
+    return buf
+
+
+async def _open(
+    ex: Exchange, timeout: float, tls: ssl.SSLContext | None = None
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+    try:
+        reader, writer = await asyncio.wait_for(
+            asyncio.open_connection(
+                ex.ip, ex.port, ssl=tls, server_hostname="" if tls else None,
+                ssl_handshake_timeout=timeout if tls else None, limit=READ_LIMIT,
+            ),
+            timeout,
+        )  # fmt: skip
+    except ConnectionRefusedError:
+        ex.state = "closed"
+        return None
+    except TimeoutError:
+        return None
+    except (ssl.SSLError, ConnectionResetError, asyncio.IncompleteReadError) as exc:
+        # the port accepted TCP and then refused this handshake (a reset is how some servers
+        # refuse a TLS version): open, and worth one more try with other TLS settings
+        ex.state = "open" if tls is not None else "closed"
+        log.debug("%s:%d handshake refused: %s", ex.ip, ex.port, exc)
+        return None
+    except OSError as exc:
+        ex.state = "unreachable" if exc.errno in _UNREACHABLE else "closed"
+        return None
+    ex.state = "open"
+    sockname = writer.get_extra_info("sockname")
+    if sockname:
+        ex.local = (sockname[0], sockname[1])
+    return reader, writer
+
+
+async def _close(writer: asyncio.StreamWriter) -> None:
+    writer.close()
+    with contextlib.suppress(TimeoutError, OSError, ssl.SSLError):
+        await asyncio.wait_for(writer.wait_closed(), 1.0)
+
+
+async def converse(
+    ip: str, port: int, requests: Sequence[tuple[bytes, Complete]], timeout: float
+) -> Exchange:
+    """Connect, then send each request and read its reply on the same connection."""
+    ex = Exchange(ip, port)
+    opened = await _open(ex, timeout)
+    if opened is None:
+        return ex
+    reader, writer = opened
+    try:
+        for request, complete in requests:
+            writer.write(request)
+            await asyncio.wait_for(writer.drain(), timeout)
+            reply = await read_reply(reader, timeout, complete)
+            ex.talk.append((request, reply))
+            if not reply:
+                break
+    except (TimeoutError, OSError) as exc:
+        log.debug("%s:%d: %s", ip, port, exc)
+    finally:
+        await _close(writer)
+    return ex
+
+
+def tls_context(legacy_max: bool) -> ssl.SSLContext:
+    """No verification (only the certificate is wanted); TLS 1.2 at most when `legacy_max`,
+    so the certificate crosses the wire in clear and a capture of the scan shows it."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        ctx.set_ciphers("ALL:@SECLEVEL=0")  # old cameras offer weak keys and ciphers
+        with warnings.catch_warnings(action="ignore", category=DeprecationWarning):
+            ctx.minimum_version = ssl.TLSVersion.TLSv1  # only to read their certificate
+    except (ssl.SSLError, ValueError):
+        pass
+    if legacy_max:
+        ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+
+async def tls_certificate(ip: str, port: int, timeout: float) -> Exchange:
+    """Complete a handshake and keep the leaf certificate; nothing is sent inside the session."""
+    ex = Exchange(ip, port)
+    for legacy_max in (True, False):
+        opened = await _open(ex, timeout, tls_context(legacy_max))
+        if opened is not None:
+            _, writer = opened
+            obj = writer.get_extra_info("ssl_object")
+            if isinstance(obj, ssl.SSLObject):
+                ex.certificate = obj.getpeercert(binary_form=True)
+                ex.cert_in_clear = obj.version() != "TLSv1.3"
+            await _close(writer)
+            return ex
+        if ex.state != "open":
+            return ex
+    return ex
+
+
+def plan(ip: str, port: int, http_paths: Sequence[str]) -> list[list[tuple[bytes, Complete]]]:
+    """The exchanges for an open port: one list of (request, completion) per connection."""
+    if port in HTTP_PORTS:
+        return [[(probes.http_get(ip, port, path), http_until_close)] for path in http_paths]
+    if port in RTSP_PORTS:
+        return [
+            [
+                (probes.rtsp_request("OPTIONS", ip, port, 1), text_complete),
+                (probes.rtsp_request("DESCRIBE", ip, port, 2), text_complete),
+            ]
+        ]
+    if port == probes.HIK_SDK_PORT:
+        return [[(probes.hik_sdk_probe(), fixed_complete(16))]]
+    if port == probes.DVRIP_PORT:
+        return [[(probes.dvrip_realm_request(), dvrip_complete)]]
+    return []

@@ -1,0 +1,108 @@
+"""Live frames: an AF_PACKET socket on the scan interface, and the sink that every frame goes
+through on its way to the Dispatcher and the --pcap-out file."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from dataclasses import dataclass
+
+from scanner.active.frames import LINKTYPE_ETHERNET, LINKTYPE_RAW
+from scanner.active.pcapng import PcapNgWriter
+from scanner.engine.dispatch import Dispatcher
+
+log = logging.getLogger(__name__)
+
+ETH_P_ALL = 0x0003
+PACKET_OUTGOING = 4
+ARPHRD_ETHER, ARPHRD_LOOPBACK, ARPHRD_NONE = 1, 772, 0xFFFE
+_LINKTYPES = {ARPHRD_ETHER: LINKTYPE_ETHERNET, ARPHRD_NONE: LINKTYPE_RAW}
+RCVBUF = 8 << 20
+MAX_FRAME = 262144
+DRAIN_BATCH = 512  # frames per wake-up, so a flood cannot starve the probes
+
+
+@dataclass(slots=True)
+class FrameSink:
+    """Counts each frame, writes it to --pcap-out and feeds it to the dispatcher."""
+
+    dispatcher: Dispatcher
+    writer: PcapNgWriter | None = None
+    frames: int = 0
+    octets: int = 0
+
+    def __call__(self, linktype: int, ts: float, data: bytes, comment: str = "") -> None:
+        """Take one frame."""
+        self.frames += 1
+        self.octets += len(data)
+        if self.writer is not None:
+            self.writer.write(linktype, ts, data, comment)
+        self.dispatcher.frame(linktype, ts, data)
+
+
+def open_raw(iface: str) -> socket.socket | None:
+    """A non-blocking AF_PACKET socket receiving every frame of `iface`; None without privileges."""
+    try:
+        sock = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+    except (PermissionError, AttributeError):
+        return None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RCVBUF)
+        # binding with the protocol starts reception on this interface only
+        sock.bind((iface, ETH_P_ALL))
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+class RawCapture:
+    """Reads frames from an AF_PACKET socket into a FrameSink; sends hand-built frames."""
+
+    def __init__(self, sock: socket.socket, sink: FrameSink) -> None:
+        self.sock = sock
+        self.sink = sink
+        self.sent = 0
+
+    def fileno(self) -> int:
+        """The socket's descriptor, for the event loop."""
+        return self.sock.fileno()
+
+    def drain(self) -> None:
+        """Feed up to DRAIN_BATCH queued frames to the sink."""
+        for _ in range(DRAIN_BATCH):
+            try:
+                data, addr = self.sock.recvfrom(MAX_FRAME)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError as exc:
+                log.debug("capture read failed: %s", exc)
+                return
+            self._frame(data, addr)
+
+    def _frame(self, data: bytes, addr: tuple[object, ...]) -> None:
+        pkttype, hatype = addr[2], addr[3]
+        if hatype == ARPHRD_LOOPBACK:
+            if pkttype == PACKET_OUTGOING:
+                return  # loopback shows every packet twice: keep the received copy
+            self.sink(LINKTYPE_RAW, time.time(), data[14:])
+            return
+        linktype = _LINKTYPES.get(hatype)  # type: ignore[call-overload]
+        if linktype is not None:
+            self.sink(linktype, time.time(), data)
+
+    def send(self, frame: bytes) -> bool:
+        """Send one complete link-layer frame; False when the kernel refuses."""
+        try:
+            self.sock.send(frame)
+        except OSError as exc:
+            log.debug("raw send failed: %s", exc)
+            return False
+        self.sent += 1
+        return True
+
+    def close(self) -> None:
+        """Close the socket."""
+        self.sock.close()

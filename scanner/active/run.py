@@ -1,0 +1,419 @@
+"""The scan: ARP sweep, discovery, TCP checks and banners run concurrently, and every frame sent
+or received goes through the same Dispatcher and Engine as `camscan pcap`."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import logging
+import os
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from ipaddress import IPv4Interface
+from pathlib import Path
+from typing import Any
+
+from scanner.active import banners, frames, probes
+from scanner.active.capture import FrameSink, RawCapture, open_raw
+from scanner.active.pcapng import PcapNgWriter
+from scanner.active.report import ScanResult, findings
+from scanner.active.senders import TokenBucket, UdpEndpoint, bind_to_device, udp_endpoint
+from scanner.active.targets import Targets, interface_mac
+from scanner.db import VendorDB
+from scanner.db.types import Policy
+from scanner.decoders import dhip, dns, sadp, wsd
+from scanner.engine.core import Engine
+from scanner.engine.dispatch import Dispatcher
+from scanner.errors import RuntimeFailure
+from scanner.model import Kind, Observation
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PORTS = (80, 443, 554, 8000, 8080, 8443, 37777, 34567)
+NEIGHBOUR_TABLE = Path("/proc/net/arp")
+ATF_COM = 0x2  # neighbour entry complete (linux/if_arp.h)
+DISCARD_PORT = 9  # RFC 863: a datagram here asks nothing of the host
+# Kinds a device sends when it answers discovery (client-side kinds such as probes excluded).
+ANSWER_KINDS = frozenset({
+    Kind.SADP, Kind.SADP_LEGACY, Kind.DHIP, Kind.DAHUA_5050, Kind.WSD_ENDPOINT, Kind.WSD_TYPES,
+    Kind.WSD_SCOPE, Kind.WSD_XADDR, Kind.SSDP_SERVER, Kind.SSDP_USN, Kind.MDNS_SERVICE,
+    Kind.MDNS_TXT,
+})  # fmt: skip
+SETTLE = 0.3  # seconds to let trailing frames arrive before the capture is closed
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+@dataclass(frozen=True, slots=True)
+class ScanConfig:
+    """What to scan and how gently."""
+
+    targets: Targets
+    interface: str
+    networks: tuple[IPv4Interface, ...]
+    listen_window: float = 3.0
+    rate: float = 100.0
+    concurrency: int = 32
+    timeout: float = 2.0
+    ports: tuple[int, ...] = DEFAULT_PORTS
+    pcap_out: Path | None = None
+    raw: bool = True  # use raw capture and the ARP sweep when the process may
+
+
+def overall_bound(config: ScanConfig) -> float:
+    """Seconds after which a scan stops whatever is left: every phase at the configured rate."""
+    packets = len(config.targets) * (1 + len(config.ports)) + 64
+    return config.listen_window + 4 * config.timeout + packets / config.rate * 1.5 + 30
+
+
+class _Scan:
+    """State of one running scan."""
+
+    def __init__(self, config: ScanConfig, db: VendorDB, policy: Policy, progress: Progress | None):
+        self.config = config
+        self.db = db
+        self.engine = Engine(db, policy)
+        self.dispatcher = Dispatcher(self._observe, self.engine.sightings)
+        self.dispatcher.input = self.engine.sightings.input = f"live:{config.interface}"
+        self.writer = (
+            PcapNgWriter(config.pcap_out, config.interface, "camscan scan")
+            if config.pcap_out
+            else None
+        )
+        self.sink = FrameSink(self.dispatcher, self.writer)
+        self.progress = progress or (lambda phase, done, total: None)
+        self.bucket = TokenBucket(config.rate)
+        self.slots = asyncio.Semaphore(config.concurrency)
+        self.own = {str(n.ip) for n in config.networks}
+        self.ip = str(config.networks[0].ip) if config.networks else "0.0.0.0"
+        self.mac = interface_mac(config.interface)
+        self.capture: RawCapture | None = None
+        self.queue: asyncio.Queue[str | None] = asyncio.Queue()
+        self.queued: set[str] = set()
+        self.queue_closed = False
+        self.responders: set[str] = set()
+        self.phases: dict[str, dict[str, int]] = {}
+        self.warnings: list[str] = []
+        self.capabilities: dict[str, bool] = {"root": os.geteuid() == 0}
+        self.http_paths = tuple(
+            p for p in banners.HTTP_PATHS if db.match("http_request", f"GET {p}", None) is None
+        )
+
+    # -- frames and observations ----------------------------------------------------------
+    def _observe(self, obs: Observation) -> None:
+        self.engine.feed(obs)
+        if obs.kind is Kind.MAC_IP and obs.attrs.get("via") == "arp":
+            self._alive(obs.attrs.get("ip"))
+        elif obs.kind in ANSWER_KINDS and obs.meta.src_ip:
+            stated = obs.attrs.get("ip") or obs.meta.src_ip
+            if stated not in self.own:
+                self.responders.add(stated)
+            self._alive(obs.meta.src_ip)
+
+    def _alive(self, ip: str | None) -> None:
+        if not ip or ip in self.own or ip in self.queued or self.queue_closed:
+            return
+        if ip in self.config.targets:
+            self.queued.add(ip)
+            self.queue.put_nowait(ip)
+
+    def synth(self, linktype: int, packet: bytes, comment: str = "") -> None:
+        """A frame made from socket payloads; only used when there is no raw capture."""
+        self.sink(linktype, time.time(), packet, comment)
+
+    # -- phases ---------------------------------------------------------------------------
+    async def arp_sweep(self) -> None:
+        """ARP who-has for every on-link target (kernel-resolved without raw sockets)."""
+        on_link: list[str] = []
+        for ip in map(str, self.config.targets):
+            if ip in self.own:
+                continue
+            if self._on_link(ip):
+                on_link.append(ip)
+            else:
+                self._alive(ip)  # routed targets cannot be swept: try them all
+        if self.capture is None:
+            await self._kernel_sweep(on_link)
+            return
+        stats = self.phases.setdefault("arp_sweep", {"sent": 0, "answered": 0})
+        for n, ip in enumerate(on_link, 1):
+            await self.bucket.take()
+            if self.capture.send(probes.arp_request(self.mac, self._source_for(ip), ip)):
+                stats["sent"] += 1
+            self.progress("arp sweep", n, len(on_link))
+        await asyncio.sleep(self.config.timeout)
+        stats["answered"] = sum(1 for ip in self.queued if self._on_link(ip))
+
+    async def _kernel_sweep(self, on_link: list[str]) -> None:
+        """Without raw sockets: an empty datagram to the discard port of each on-link target
+        makes the kernel resolve its MAC; addresses it resolved are alive."""
+        stats = self.phases.setdefault("neighbour_sweep", {"sent": 0, "answered": 0})
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.setblocking(False)
+            bind_to_device(sock, self.config.interface)
+            for n, ip in enumerate(on_link, 1):
+                await self.bucket.take()
+                try:
+                    sock.sendto(b"", (ip, DISCARD_PORT))
+                    stats["sent"] += 1
+                except OSError as exc:  # a neighbour the kernel already knows is unreachable
+                    log.debug("discard datagram to %s: %s", ip, exc)
+                self.progress("neighbours", n, len(on_link))
+            await asyncio.sleep(self.config.timeout)
+        resolved = {ip for ip, _ in self._neighbour_table()}
+        for ip in on_link:
+            if ip in resolved:
+                self._alive(ip)
+        stats["answered"] = len(resolved & set(on_link))
+
+    def _source_for(self, ip: str) -> str:
+        """The interface address in the target's subnet (the first one otherwise)."""
+        addr = ipaddress.IPv4Address(ip)
+        return next((str(n.ip) for n in self.config.networks if addr in n.network), self.ip)
+
+    def _on_link(self, ip: str) -> bool:
+        addr = ipaddress.IPv4Address(ip)
+        return any(addr in n.network for n in self.config.networks)
+
+    async def discovery(self) -> None:
+        endpoints = self._endpoints()
+        sends = self._discovery_probes()
+        stats = self.phases.setdefault("discovery", {"sent": 0, "answered": 0})
+        loop = asyncio.get_running_loop()
+        for ep in endpoints.values():
+            loop.add_reader(ep.sock.fileno(), ep.drain)
+        try:
+            for n, (key, payload, dst, dport) in enumerate(sends, 1):
+                sender = endpoints.get(key) or endpoints["any"]
+                await self.bucket.take()
+                if sender.send(payload, dst, dport):
+                    stats["sent"] += 1
+                    if self.capture is None:
+                        packet = frames.udp_packet(self.ip, sender.port, dst, dport, payload)
+                        self.synth(frames.LINKTYPE_RAW, packet)
+                self.progress("discovery", n, len(sends))
+            await asyncio.sleep(self.config.listen_window)
+        finally:
+            for ep in endpoints.values():
+                loop.remove_reader(ep.sock.fileno())
+                ep.drain()
+                ep.close()
+        stats["answered"] = len(self.responders)
+
+    def _endpoints(self) -> dict[str, UdpEndpoint]:
+        iface, ip = self.config.interface, self.ip
+        eps: dict[str, UdpEndpoint] = {}
+        # SADP and DHIP devices may answer to the group and port rather than to the sender
+        for key, port, group in (("sadp", sadp.UDP_PORTS[0], sadp.MULTICAST_V4),
+                                 ("dhip", dhip.UDP_PORTS[0], dhip.MULTICAST_V4)):  # fmt: skip
+            listener = udp_endpoint(iface, ip, self._datagram, port, (group,))
+            if listener is not None:
+                eps[key] = listener
+        ep = udp_endpoint(iface, ip, self._datagram)
+        if ep is None:
+            raise RuntimeFailure(f"cannot open a UDP socket on {iface}")
+        eps["any"] = ep
+        self.capabilities["bind_to_device"] = ep.bound_to_device
+        return eps
+
+    def _discovery_probes(self) -> list[tuple[str, bytes, str, int]]:
+        broadcasts = [str(n.network.broadcast_address) for n in self.config.networks
+                      if n.network.prefixlen < 31]  # fmt: skip
+        if self.capabilities.get("bind_to_device"):
+            broadcasts.append("255.255.255.255")
+        dhip_port = dhip.UDP_PORTS[0]
+        sends = [("sadp", probes.sadp_inquiry(str(uuid.uuid4())), sadp.MULTICAST_V4,
+                  sadp.UDP_PORTS[0])]  # fmt: skip
+        sends += [("dhip", probes.dhip_search(), dhip.MULTICAST_V4, dhip_port)]
+        sends += [("dhip", probes.dhip_search(), b, dhip_port) for b in broadcasts]
+        sends += [("any", probes.dahua_legacy_search(), b, probes.DAHUA_LEGACY_PORT)
+                  for b in broadcasts]  # fmt: skip
+        sends += [("any", probes.wsd_probe(t, str(uuid.uuid4())), wsd.MULTICAST_V4,
+                   wsd.UDP_PORTS[0]) for t in probes.WSD_TYPES]  # fmt: skip
+        sends += [("any", probes.ssdp_msearch(), probes.SSDP_GROUP, probes.SSDP_PORT)]
+        sends += [("any", probes.mdns_query(), probes.MDNS_GROUP, dns.MDNS_PORT)]
+        return sends
+
+    def _datagram(self, payload: bytes, src: str, sport: int, lport: int) -> None:
+        if self.capture is not None:
+            return  # the capture already saw this datagram on the wire
+        packet = frames.udp_packet(src, sport, self.ip, lport, payload)
+        self.synth(frames.LINKTYPE_RAW, packet)
+
+    async def tcp_phase(self) -> None:
+        """Port checks and banners of each live host as it is found, until the queue closes."""
+        stats = self.phases.setdefault("tcp", {"hosts": 0, "open": 0, "banners": 0})
+        # one worker per connection slot: memory stays flat however many hosts are queued
+        workers = max(1, self.config.concurrency)
+        await asyncio.gather(*(self._worker(stats) for _ in range(workers)))
+
+    async def _worker(self, stats: dict[str, int]) -> None:
+        while True:
+            ip = await self.queue.get()
+            if ip is None:
+                self.queue.put_nowait(None)  # pass the end on to the next worker
+                return
+            stats["hosts"] += 1
+            await self._host(ip, stats)
+
+    async def _host(self, ip: str, stats: dict[str, int]) -> None:
+        await asyncio.gather(*(self._port(ip, port, stats) for port in self.config.ports))
+        stats["done"] = stats.get("done", 0) + 1
+        self.progress("tcp", stats["done"], len(self.queued))
+
+    async def _port(self, ip: str, port: int, stats: dict[str, int]) -> None:
+        async with self.slots:
+            await self.bucket.take()
+            if port in banners.TLS_PORTS:
+                ex = await banners.tls_certificate(ip, port, self.config.timeout)
+                self._record(ex)
+                stats["open"] += ex.state == "open"
+                stats["banners"] += ex.certificate is not None
+                return
+            plan = banners.plan(ip, port, self.http_paths)
+            ex = await banners.converse(ip, port, plan[0] if plan else [], self.config.timeout)
+            self._record(ex)
+            if ex.state != "open":
+                return
+            stats["open"] += 1
+            stats["banners"] += any(reply for _, reply in ex.talk)
+            for requests in plan[1:]:
+                await self.bucket.take()
+                self._record(await banners.converse(ip, port, requests, self.config.timeout))
+
+    def _record(self, ex: banners.Exchange) -> None:
+        if ex.state != "open":
+            return
+        hidden = ex.certificate is not None and not ex.cert_in_clear
+        if self.capture is not None and not hidden:
+            return
+        # next to a capture the real flow already holds this 4-tuple in the dispatcher, so the
+        # re-framed certificate travels on client port 0
+        cport = ex.local[1] if self.capture is None else 0
+        conv = frames.TcpConversation(ex.local[0], cport, ex.ip, ex.port)
+        if self.capture is None:
+            conv.open()
+        for request, reply in ex.talk:
+            conv.client_sends(request)
+            conv.server_sends(reply)
+        if ex.certificate is not None and (hidden or self.capture is None):
+            conv.server_sends(frames.tls_certificate_record(ex.certificate))
+        conv.close()
+        note = "certificate of a TLS 1.3 handshake, re-framed by camscan" if hidden else ""
+        for packet in conv.packets:
+            self.synth(frames.LINKTYPE_RAW, packet, note if self.capture else "")
+
+    def _neighbour_table(self) -> list[tuple[str, bytes]]:
+        """(IP, MAC) of the complete kernel neighbour entries on the scan interface."""
+        try:
+            lines = NEIGHBOUR_TABLE.read_text().splitlines()[1:]
+        except OSError:
+            return []
+        found: list[tuple[str, bytes]] = []
+        for line in lines:
+            parts = line.split()
+            if len(parts) < 6 or parts[5] != self.config.interface:
+                continue
+            try:
+                if int(parts[2], 16) & ATF_COM:
+                    found.append((parts[0], bytes.fromhex(parts[3].replace(":", ""))))
+            except ValueError:
+                continue
+        return found
+
+    def neighbours(self) -> None:
+        """MACs the kernel learnt for the addresses the scan touched, as ARP replies."""
+        touched = self.queued | self.responders
+        for ip, mac in self._neighbour_table():
+            if ip in touched and len(mac) == 6:
+                self.synth(frames.LINKTYPE_ETHERNET, frames.arp_reply(mac, ip, self.mac, self.ip))
+
+
+async def _run(scan: _Scan) -> None:
+    config = scan.config
+    loop = asyncio.get_running_loop()
+    raw = open_raw(config.interface) if config.raw else None
+    scan.capabilities["raw_capture"] = scan.capabilities["arp_sweep"] = raw is not None
+    if raw is not None:
+        scan.capture = RawCapture(raw, scan.sink)
+        loop.add_reader(raw.fileno(), scan.capture.drain)
+    else:
+        scan.warnings.append(
+            "no raw-socket privileges: no ARP sweep and no passive capture (other hosts' "
+            "broadcasts were not heard); live hosts and MACs come from the kernel neighbour "
+            "table, and --pcap-out holds frames rebuilt from socket payloads"
+        )
+    try:
+        tcp = asyncio.create_task(scan.tcp_phase())
+        try:
+            async with asyncio.timeout(overall_bound(config)):
+                await asyncio.gather(scan.arp_sweep(), scan.discovery())
+                scan.queue_closed = True
+                scan.queue.put_nowait(None)
+                await tcp
+        except TimeoutError:
+            tcp.cancel()
+            scan.warnings.append(
+                f"the scan stopped at its overall bound of {overall_bound(config):.0f} s; "
+                "results are partial"
+            )
+        if raw is None:
+            scan.neighbours()
+        else:
+            await asyncio.sleep(SETTLE)
+    finally:
+        if scan.capture is not None:
+            loop.remove_reader(scan.capture.fileno())
+            scan.capture.drain()
+            scan.capture.close()
+
+
+def run_scan(
+    config: ScanConfig, db: VendorDB, policy: Policy, progress: Progress | None = None
+) -> ScanResult:
+    """Scan `config.targets` from `config.interface` and return the fused devices."""
+    scan = _Scan(config, db, policy, progress)
+    try:
+        asyncio.run(_run(scan))
+    finally:
+        if scan.writer is not None:
+            scan.writer.close()
+    scan.dispatcher.flush()
+    for ip in sorted(scan.responders, key=_ip_key):
+        if ip not in config.targets:
+            scan.warnings.append(f"{ip} answered discovery but is outside the scanned subnets")
+    return _result(scan)
+
+
+def _ip_key(ip: str) -> tuple[int, str]:
+    try:
+        return (int(ipaddress.ip_address(ip)), ip)
+    except ValueError:
+        return (-1, ip)
+
+
+def _result(scan: _Scan) -> ScanResult:
+    stats = {
+        "frames": scan.sink.frames,
+        "bytes": scan.sink.octets,
+        "decode_errors": scan.dispatcher.decode_errors,
+        "observations": scan.engine.observations,
+        "targets": len(scan.config.targets),
+    }
+    return ScanResult(scan.engine.devices(), stats, scan.warnings, scan.capabilities, scan.phases)
+
+
+def scan_report(
+    config: ScanConfig, db: VendorDB, policy: Policy, progress: Progress | None = None
+) -> dict[str, Any]:
+    """The findings document of one scan, with its targets, interface and phase counts."""
+    started = time.time()
+    result = run_scan(config, db, policy, progress)
+    report = findings(result, db, "scan", list(config.targets.specs), policy, started)
+    report["run"]["targets"] = list(config.targets.specs)
+    report["run"]["interface"] = config.interface
+    report["run"]["phases"] = result.phases
+    return report

@@ -1,0 +1,221 @@
+"""`camscan scan` and `camscan listen`: thin commands over scanner.active.run."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from scanner.cli.main import (
+    FailOn,
+    Format,
+    FormatOpt,
+    OutputOpt,
+    PolicyOpt,
+    QuietOpt,
+    VerboseOpt,
+    _console,
+    _emit,
+    _fail,
+    _setup_logging,
+    _stdout_carries_data,
+    app,
+)
+from scanner.cli.status import ExitStatus
+from scanner.errors import InputError, RuntimeFailure, ScannerError
+
+DEFAULT_PORTS = "80,443,554,8000,8080,8443,37777,34567"
+HOW_TO_START = (
+    "camscan scan needs something to scan; it sends nothing on its own.\n"
+    "  camscan scan --iface eth0             scan the subnets of eth0\n"
+    "  camscan scan 10.0.0.0/24              scan a CIDR (also ranges 10.0.0.5-10.0.0.20, hosts)\n"
+    "  camscan scan 10.0.0.0/24 --iface eth0 scan a CIDR, discovery on eth0\n"
+    "Defaults are gentle: --rate 100 packets/s, --concurrency 32 connections, --timeout 2 s."
+)
+
+PcapOutOpt = Annotated[
+    Path | None,
+    typer.Option("--pcap-out", help="Write every frame sent and received (pcapng)."),
+]
+FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when this holds.")]
+
+
+def parse_ports(text: str) -> tuple[int, ...]:
+    """A comma-separated list of TCP ports (1-65535), duplicates removed, order kept."""
+    ports: list[int] = []
+    for item in text.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            port = int(item)
+        except ValueError:
+            raise InputError(f"--ports: {item!r} is not a port number") from None
+        if not 0 < port < 65536:
+            raise InputError(f"--ports: {port} is outside 1-65535")
+        if port not in ports:
+            ports.append(port)
+    return tuple(ports)
+
+
+@app.command()
+def scan(
+    targets: Annotated[
+        list[str] | None,
+        typer.Argument(help="CIDRs (10.0.0.0/24), ranges (10.0.0.5-10.0.0.20) or hosts."),
+    ] = None,
+    iface: Annotated[
+        str | None,
+        typer.Option("--iface", help="Interface for discovery; alone, scan its own subnets."),
+    ] = None,
+    output: OutputOpt = None,
+    fmt: FormatOpt = Format.table,
+    policy: PolicyOpt = "default",
+    listen_window: Annotated[
+        float, typer.Option("--listen-window", min=0.0, max=600.0, help="Seconds to hear answers.")
+    ] = 3.0,
+    rate: Annotated[
+        float, typer.Option("--rate", min=1.0, max=100_000.0, help="Packets per second at most.")
+    ] = 100.0,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", min=1, max=4096, help="TCP connections at once.")
+    ] = 32,
+    timeout: Annotated[
+        float, typer.Option("--timeout", min=0.1, max=60.0, help="Seconds any wait may last.")
+    ] = 2.0,
+    ports: Annotated[str, typer.Option("--ports", help="TCP ports to check.")] = DEFAULT_PORTS,
+    pcap_out: PcapOutOpt = None,
+    fail_on: FailOnOpt = FailOn.never,
+    allow_large: Annotated[
+        bool, typer.Option("--allow-large", help="Allow more than a /16 of targets.")
+    ] = False,
+    no_raw: Annotated[
+        bool,
+        typer.Option(
+            "--no-raw", help="Use no raw sockets (no ARP sweep, no capture), as without root."
+        ),
+    ] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Actively discover devices on the given targets or the interface's subnets."""
+    _setup_logging(verbose)
+    if not targets and not iface:
+        _console(stderr=True).print(HOW_TO_START, markup=False, soft_wrap=True)
+        raise typer.Exit(int(ExitStatus.USAGE))
+    from scanner.active.run import ScanConfig, scan_report
+    from scanner.active.targets import scope
+    from scanner.db import load_db
+
+    try:
+        db = load_db()
+        pol = db.policy(policy)
+        checked_ports = parse_ports(ports)
+        chosen, interface, networks = scope(targets or [], iface, allow_large)
+        config = ScanConfig(
+            chosen, interface, networks, listen_window, rate, concurrency, timeout,
+            checked_ports, pcap_out, not no_raw,
+        )  # fmt: skip
+    except RuntimeFailure as exc:
+        raise _fail(str(exc), ExitStatus.RUNTIME) from None
+    except ScannerError as exc:
+        raise _fail(str(exc), ExitStatus.USAGE) from None
+    human = _console(stderr=_stdout_carries_data(output, fmt))
+    try:
+        with _ScanProgress(quiet) as progress:
+            report = scan_report(config, db, pol, progress)
+    except RuntimeFailure as exc:
+        raise _fail(str(exc), ExitStatus.RUNTIME) from None
+    except InputError as exc:
+        raise _fail(str(exc), ExitStatus.USAGE) from None
+    except OSError as exc:
+        raise _fail(f"scan failed: {exc}", ExitStatus.RUNTIME) from None
+    _finish(report, output, fmt, quiet, human, fail_on)
+
+
+def _finish(
+    report: dict[str, Any],
+    output: str | None,
+    fmt: Format,
+    quiet: bool,
+    human: Console,
+    fail_on: FailOn,
+) -> None:
+    _emit(report, output, fmt, quiet, human)
+    if fail_on is FailOn.concern and report["summary"]["of_concern"]:
+        raise typer.Exit(int(ExitStatus.POLICY))
+
+
+@app.command()
+def listen(
+    iface: Annotated[str, typer.Option("--iface", help="Interface to listen on.")],
+    seconds: Annotated[
+        float, typer.Option("--seconds", min=0.1, max=86_400.0, help="How long to listen.")
+    ],
+    output: OutputOpt = None,
+    fmt: FormatOpt = Format.table,
+    policy: PolicyOpt = "default",
+    pcap_out: PcapOutOpt = None,
+    fail_on: FailOnOpt = FailOn.never,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = 0,
+) -> None:
+    """Listen passively on an interface (needs raw-socket privileges); sends nothing."""
+    _setup_logging(verbose)
+    from scanner.active.listen import listen_report
+    from scanner.active.targets import check_interface
+    from scanner.db import load_db
+
+    try:
+        db = load_db()
+        pol = db.policy(policy)
+    except ScannerError as exc:
+        raise _fail(str(exc), ExitStatus.USAGE) from None
+    human = _console(stderr=_stdout_carries_data(output, fmt))
+    try:
+        check_interface(iface)
+        if not quiet and sys.stderr.isatty():
+            _console(stderr=True).print(f"listening on {iface} for {seconds:g} s", markup=False)
+        report = listen_report(iface, seconds, db, pol, pcap_out)
+    except RuntimeFailure as exc:
+        raise _fail(str(exc), ExitStatus.RUNTIME) from None
+    except InputError as exc:
+        raise _fail(str(exc), ExitStatus.USAGE) from None
+    except OSError as exc:
+        raise _fail(f"listening failed: {exc}", ExitStatus.RUNTIME) from None
+    _finish(report, output, fmt, quiet, human, fail_on)
+
+
+class _ScanProgress:
+    """One rich progress display on stderr with a line per phase; off for -q or no TTY."""
+
+    def __init__(self, quiet: bool) -> None:
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar: Any = None
+        self.tasks: dict[str, Any] = {}
+
+    def __enter__(self) -> Any:
+        if not self.enabled:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.bar = Progress(
+            TextColumn("{task.description:<11}"), BarColumn(), MofNCompleteColumn(),
+            console=Console(stderr=True), transient=True,
+        )  # fmt: skip
+        self.bar.start()
+
+        def update(phase: str, done: int, total: int) -> None:
+            task = self.tasks.get(phase)
+            if task is None:
+                task = self.tasks[phase] = self.bar.add_task(phase, total=total)
+            self.bar.update(task, completed=done, total=max(total, done))
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
