@@ -17,6 +17,11 @@ MAX_EVIDENCE_KEYS = 100_000  # distinct (subject, rule, value) kept; bounded wha
 MATCH_CACHE = 50_000
 # Evidence that states an identity which survives IP changes; devices sharing one are one device.
 IDENTITY_CLAIMS = ("serial",)
+# Discovery replies describe their sender; the MAC they state is believed only when it is the MAC
+# the frame came from (or the capture has no link layer). A device that states someone else's
+# MAC/IP gets the evidence itself: a spoofer cannot plant a device of concern elsewhere.
+SELF_DESCRIBED = frozenset({Kind.SADP, Kind.SADP_LEGACY, Kind.DHIP, Kind.DAHUA_5050})
+SELF_BINDINGS = frozenset({"sadp", "sadp-legacy", "dhip", "dahua-5050"})
 
 Subject = tuple[Vlan, str | None, str | None]  # (vlan, mac, ip)
 DeviceKey = tuple[str, Vlan, str]  # ("mac", vlan-or-None, mac) or ("ip", vlan, ip)
@@ -96,6 +101,8 @@ class Engine:
         mac, ip = obs.attrs.get("mac"), obs.attrs.get("ip")
         if not mac or not ip or ip in ("0.0.0.0", "::"):
             return
+        if obs.attrs.get("via") in SELF_BINDINGS and _contradicts(obs):
+            return
         stated = self.bindings.setdefault((obs.meta.vlan, ip), [])
         for b in stated:
             if b.mac == mac:
@@ -107,7 +114,9 @@ class Engine:
     @staticmethod
     def _subject(obs: Observation, about: str) -> Subject:
         m = obs.meta
-        if "mac" in obs.attrs or "ip" in obs.attrs:
+        if ("mac" in obs.attrs or "ip" in obs.attrs) and not (
+            obs.kind in SELF_DESCRIBED and _contradicts(obs)
+        ):
             return (m.vlan, obs.attrs.get("mac"), obs.attrs.get("ip"))
         if about == "receiver":
             return (m.vlan, m.dst_mac, m.dst_ip)
@@ -257,6 +266,12 @@ class Engine:
         when = dev.first_seen or 0.0
         meta = Meta(input=dev.first_input, frame=dev.first_frame, ts=when, src_mac=dev.mac)
         dev.evidence.append(Evidence(rule, f"{entry.prefix} {entry.organisation}", claims, meta))
+
+
+def _contradicts(obs: Observation) -> bool:
+    """True when a payload states a MAC other than the one its frame was sent from."""
+    stated, sender = obs.attrs.get("mac"), obs.meta.src_mac
+    return bool(stated and sender and stated != sender)
 
 
 def _is_unicast(mac: str) -> bool:

@@ -128,3 +128,24 @@ def test_independent_signals_add_up_and_repeats_do_not(engine: Engine) -> None:
         )
     )
     assert by_id(engine)["mac:02:00:00:00:00:01"].verdict.confidence == 0.97
+
+
+def test_discovery_reply_stating_another_mac_is_pinned_on_its_sender(engine: Engine) -> None:
+    spoofer = "00:11:22:33:44:55"
+    see(engine, spoofer, "10.0.0.66")
+    stated = {"mac": CAM_MAC, "ip": "10.0.0.11", "model": "DS-2CD2385G1-I", "serial": "S1"}
+    engine.feed(Observation(Kind.SADP, "DS-2CD2385G1-I", meta(spoofer, "10.0.0.66"), stated))
+    binding = dict(stated, via="sadp")
+    engine.feed(Observation(Kind.MAC_IP, "x", meta(spoofer, "10.0.0.66"), binding))
+    devices = by_id(engine)
+    assert list(devices) == [f"mac:{spoofer}"]
+    assert (devices[f"mac:{spoofer}"].status, devices[f"mac:{spoofer}"].ips) == (
+        "concern",
+        {"10.0.0.66"},
+    )
+
+
+def test_discovery_reply_without_a_link_layer_is_believed(engine: Engine) -> None:
+    stated = {"mac": CAM_MAC, "ip": "10.0.0.11", "model": "DS-2CD2385G1-I", "serial": "S1"}
+    engine.feed(Observation(Kind.SADP, "DS-2CD2385G1-I", meta(None, "10.0.0.11"), stated))
+    assert list(by_id(engine)) == [f"mac:{CAM_MAC}"]
