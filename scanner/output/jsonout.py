@@ -33,11 +33,11 @@ def write(report: Mapping[str, Any], path: str | os.PathLike[str]) -> str | None
     text = dumps(report)
     if os.fspath(path) == STDOUT:
         return text
-    _replace_atomically(Path(path), encode(text))
+    replace_atomically(Path(path), encode(text))
     return None
 
 
-def _replace_atomically(target: Path, data: bytes) -> None:
+def replace_atomically(target: Path, data: bytes) -> None:
     """Readers of `target` see the old file or the complete new one, never a partial write."""
     try:
         mode = _existing_mode(target)

@@ -33,4 +33,4 @@ def write_text(path: Path, text: str) -> None:
     from scanner.output import jsonout
 
     # jsonout's temp-file-then-rename writer is format-agnostic; reuse it rather than copy it.
-    jsonout._replace_atomically(path, jsonout.encode(text))
+    jsonout.replace_atomically(path, jsonout.encode(text))
