@@ -57,6 +57,8 @@ NDP_TYPES = frozenset({133, 134, 135, 136})
 TCP_FIN, TCP_SYN, TCP_RST, TCP_ACK = 0x01, 0x02, 0x04, 0x10
 
 DECIDE_AT = 16  # bytes of a direction's start that _interest needs to recognise a banner
+MEMO_ENTRIES = 4096  # remembered UDP decodes; the table is emptied when full
+MEMO_PAYLOAD = 4096  # larger payloads are decoded every time (bounds the memo's memory)
 STREAM_CAP = 8 * 1024
 TLS_CAP = 16 * 1024  # a certificate chain after the ServerHello is often 3-6 KiB
 MAX_DIRECTIONS = 100_000  # beyond this the table is flushed: memory stays flat in capture size
@@ -105,22 +107,61 @@ class Dispatcher:
         self.dirs: dict[tuple[Any, ...], Direction | bool] = {}
         self.fragments = Fragments()
         self.pairs = sightings.pairs
+        # decoded UDP payloads by (decoder, payload, addresses): devices repeat their
+        # announcements verbatim, and re-parsing the same XML is the costliest thing a frame does
+        self.memo: dict[tuple[Any, ...], tuple[Observation, ...]] = {}
         self.decode_errors = 0
         self.input = ""
         self.frame_no = 0
+        self.frame = self._fast_path()
 
     # -- frames ---------------------------------------------------------------------------
-    def frame(self, linktype: int, ts: float, data: bytes) -> None:
-        """Process one captured frame; malformed frames are counted, never fatal."""
-        self.frame_no += 1
-        try:
-            # untagged Ethernet IPv4, by far the commonest frame, skips the general link walk
-            if linktype == LT_ETHERNET and data[12] == 8 and data[13] == 0:
-                self._ipv4(data, 14, ts, None, data[6:12], data[0:6])
-            else:
-                self._frame(linktype, ts, data)
-        except (IndexError, struct.error, ValueError, OSError):
-            self.decode_errors += 1
+    def _fast_path(self) -> Callable[[int, float, bytes], None]:
+        """The per-frame entry point: a closure, so the hot lookups are local cells.
+
+        Untagged Ethernet with a 20-byte IPv4 header is nearly every frame of a store capture.
+        Its bulk (video over UDP, TLS data and RTSP-interleaved video over TCP) is recognised
+        here and dropped after the sighting update and one dictionary lookup; everything else
+        takes the general path.
+        """
+        pairs, udp, p2p_first, dirs = self.pairs, self.udp, self.p2p_first, self.dirs
+        see, general, ipv4 = self.sightings.see, self._frame, self._ipv4
+        errors = (IndexError, struct.error, ValueError, OSError)
+
+        def frame(linktype: int, ts: float, data: bytes) -> None:
+            """Process one captured frame; malformed frames are counted, never fatal."""
+            self.frame_no += 1
+            try:
+                if linktype != LT_ETHERNET or data[12] != 8 or data[13] or data[14] != 0x45:
+                    general(linktype, ts, data)
+                    return
+                smac, sip = data[6:12], data[26:30]
+                seen = pairs.get((None, smac, sip))
+                if seen is not None:
+                    seen[1] = ts
+                elif sip != b"\0\0\0\0":
+                    see(None, smac, sip, ts, self.frame_no)
+                if not (data[20] & 0x3F or data[21]):  # not a fragment: ports at offset 34
+                    proto = data[23]
+                    sport = (data[34] << 8) | data[35]
+                    dport = (data[36] << 8) | data[37]
+                    if proto == IPPROTO_UDP:
+                        if (
+                            dport not in udp
+                            and sport not in udp
+                            and (len(data) <= 42 or data[42] not in p2p_first)
+                        ):
+                            return
+                    elif (
+                        proto != IPPROTO_TCP
+                        or dirs.get((None, sip, sport, data[30:34], dport)) is False
+                    ):
+                        return
+                ipv4(data, 14, ts, None, smac, data[0:6], True)
+            except errors:
+                self.decode_errors += 1
+
+        return frame
 
     def _frame(self, linktype: int, ts: float, data: bytes) -> None:
         vlan: int | None = None
@@ -158,14 +199,21 @@ class Dispatcher:
             self._emit(sadp.decode_legacy, data[off:], self._meta(ts, vlan, smac, dmac))
 
     def _ipv4(
-        self, data: bytes, off: int, ts: float, vlan: int | None, smac: bytes, dmac: bytes
+        self,
+        data: bytes,
+        off: int,
+        ts: float,
+        vlan: int | None,
+        smac: bytes,
+        dmac: bytes,
+        seen: bool = False,
     ) -> None:
         b0 = data[off]
         if b0 >> 4 != 4:
             return
         end = off + ((data[off + 2] << 8) | data[off + 3])  # slicing clamps to the frame
         sip, dip = data[off + 12 : off + 16], data[off + 16 : off + 20]
-        if smac:
+        if smac and not seen:
             # Sightings.see() inlined: this line runs for every IPv4 frame of the capture
             seen = self.pairs.get((vlan, smac, sip))
             if seen is not None:
@@ -264,7 +312,19 @@ class Dispatcher:
             decoder = p2p.decode
         payload = data[l4 + 8 : end]
         meta = self._meta(ts, vlan, smac, dmac, sip, dip, "udp", sport, dport)
-        self._emit(decoder, payload, meta)
+        key = (decoder, payload, vlan, smac, sip, dmac, dip, sport, dport)
+        cached = self.memo.get(key)
+        if cached is None:
+            cached = tuple(self._decode(decoder, payload, meta))
+            if len(payload) <= MEMO_PAYLOAD:
+                if len(self.memo) >= MEMO_ENTRIES:
+                    self.memo.clear()
+                self.memo[key] = cached
+            for obs in cached:
+                self.sink(obs)
+            return
+        for obs in cached:  # the same facts again, at this frame's time and number
+            self.sink(Observation(obs.kind, obs.value, meta, obs.attrs, obs.truncated))
 
     def _tcp(
         self,
@@ -396,13 +456,15 @@ class Dispatcher:
         )
 
     def _emit(self, decoder: Decoder, payload: bytes, meta: Meta) -> None:
+        for obs in self._decode(decoder, payload, meta):
+            self.sink(obs)
+
+    def _decode(self, decoder: Decoder, payload: bytes, meta: Meta) -> Iterable[Observation]:
         try:
-            observations: Iterable[Observation] = decoder(payload, meta)
+            return decoder(payload, meta)
         except Exception:  # a decoder bug must not lose the rest of the capture
             self.decode_errors += 1
             log.debug(
                 "decoder %s failed on frame %d", decoder.__module__, meta.frame, exc_info=True
             )
-            return
-        for obs in observations:
-            self.sink(obs)
+            return ()

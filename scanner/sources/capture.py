@@ -205,12 +205,14 @@ def _read_pcap(stream: _Stream, magic: bytes, state: ReadState) -> Iterator[Reco
     # publishes its counters to `state` in batches: this is most of a capture's cost.
     buf, pos = stream.detach()
     base = stream.offset - pos  # file offset of buf[0]
+    size = len(buf)
     frames = nbytes = 0
     try:
         while True:
-            if pos + 16 > len(buf):
+            if pos + 16 > size:
                 buf, base, pos = _refill(stream, buf, pos, 16), base + pos, 0
-                if len(buf) < 16:
+                size = len(buf)
+                if size < 16:
                     if buf:
                         _flush(state, frames, nbytes, base)
                         frames = nbytes = 0
@@ -223,10 +225,10 @@ def _read_pcap(stream: _Stream, magic: bytes, state: ReadState) -> Iterator[Reco
                 _damage(state, base + pos, f"record claims {incl} bytes")
                 return
             end = pos + 16 + incl
-            if end > len(buf):
+            if end > size:
                 buf, base, pos = _refill(stream, buf, pos, incl + 16), base + pos, 0
-                end = 16 + incl
-                if end > len(buf):
+                size, end = len(buf), 16 + incl
+                if end > size:
                     _flush(state, frames, nbytes, base)
                     frames = nbytes = 0
                     cut = f"record of {incl} bytes cut short at {len(buf) - 16}"
@@ -236,7 +238,7 @@ def _read_pcap(stream: _Stream, magic: bytes, state: ReadState) -> Iterator[Reco
             pos = end
             frames += 1
             nbytes += incl
-            if not frames & 1023:
+            if frames == 4096:
                 _flush(state, frames, nbytes, base + pos)
                 frames = nbytes = 0
             yield linktype, sec + frac * scale, data

@@ -7,7 +7,7 @@ hands each decoder, so every decoder is fuzzed from inputs shaped like its proto
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import pytest
 from hostile_fuzzing import SYNTHETIC, assert_sane, mutated
@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from scanner.decoders import arp, dhcp, dhip, dns, http, ndp, p2p, rtsp, sadp, sdk, ssdp, tls, wsd
 from scanner.engine.dispatch import Decoder, Dispatcher
 from scanner.engine.hosts import Sightings
-from scanner.model import Meta
+from scanner.model import Meta, Observation
 from scanner.sources.capture import ReadState, read_records
 
 DECODERS: dict[str, Decoder] = {
@@ -38,9 +38,9 @@ class _Recorder(Dispatcher):
         super().__init__(lambda obs: None, Sightings())
         self.seen: dict[Callable[..., object], list[bytes]] = defaultdict(list)
 
-    def _emit(self, decoder: Decoder, payload: bytes, meta: Meta) -> None:
+    def _decode(self, decoder: Decoder, payload: bytes, meta: Meta) -> Iterable[Observation]:
         self.seen[decoder].append(payload)
-        super()._emit(decoder, payload, meta)
+        return super()._decode(decoder, payload, meta)
 
 
 def _harvest() -> dict[str, list[bytes]]:
