@@ -206,20 +206,15 @@ class Dispatcher:
         vlan: int | None,
         smac: bytes,
         dmac: bytes,
-        seen: bool = False,
+        counted: bool = False,  # the fast path already recorded the sighting
     ) -> None:
         b0 = data[off]
         if b0 >> 4 != 4:
             return
         end = off + ((data[off + 2] << 8) | data[off + 3])  # slicing clamps to the frame
         sip, dip = data[off + 12 : off + 16], data[off + 16 : off + 20]
-        if smac and not seen:
-            # Sightings.see() inlined: this line runs for every IPv4 frame of the capture
-            seen = self.pairs.get((vlan, smac, sip))
-            if seen is not None:
-                seen[1] = ts
-            elif sip != b"\0\0\0\0":
-                self.sightings.see(vlan, smac, sip, ts, self.frame_no)
+        if smac and not counted and sip != b"\0\0\0\0":
+            self.sightings.see(vlan, smac, sip, ts, self.frame_no)
         proto = data[off + 9]
         l4 = off + (b0 & 0x0F) * 4
         frag = ((data[off + 6] << 8) | data[off + 7]) & 0x3FFF
