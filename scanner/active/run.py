@@ -108,9 +108,10 @@ class _Scan:
         if obs.kind is Kind.MAC_IP and obs.attrs.get("via") == "arp":
             self._alive(obs.attrs.get("ip"))
         elif obs.kind in ANSWER_KINDS and obs.meta.src_ip:
-            stated = obs.attrs.get("ip") or obs.meta.src_ip
-            if stated not in self.own:
-                self.responders.add(stated)
+            # the address the reply came from answered, not the one its payload states: a
+            # spoofer's payload would otherwise put addresses that never answered in the warnings
+            if obs.meta.src_ip not in self.own:
+                self.responders.add(obs.meta.src_ip)
             self._alive(obs.meta.src_ip)
 
     def _alive(self, ip: str | None) -> None:

@@ -269,9 +269,12 @@ class Engine:
 
 
 def _contradicts(obs: Observation) -> bool:
-    """True when a payload states a MAC other than the one its frame was sent from."""
+    """True when a payload states a MAC (or, with no link layer, an IP) other than its sender's."""
     stated, sender = obs.attrs.get("mac"), obs.meta.src_mac
-    return bool(stated and sender and stated != sender)
+    if sender:
+        return bool(stated and stated != sender)
+    stated_ip, sender_ip = obs.attrs.get("ip"), obs.meta.src_ip
+    return bool(stated_ip and sender_ip and stated_ip != sender_ip)
 
 
 def _is_unicast(mac: str) -> bool:

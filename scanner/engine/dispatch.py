@@ -132,7 +132,13 @@ class Dispatcher:
             """Process one captured frame; malformed frames are counted, never fatal."""
             self.frame_no += 1
             try:
-                if linktype != LT_ETHERNET or data[12] != 8 or data[13] or data[14] != 0x45:
+                if (
+                    linktype != LT_ETHERNET
+                    or len(data) < 34  # a frame cut inside its IPv4 header: general path drops it
+                    or data[12] != 8
+                    or data[13]
+                    or data[14] != 0x45
+                ):
                     general(linktype, ts, data)
                     return
                 smac, sip = data[6:12], data[26:30]
@@ -211,6 +217,9 @@ class Dispatcher:
         b0 = data[off]
         if b0 >> 4 != 4:
             return
+        if len(data) < off + 20:
+            self.decode_errors += 1  # cut inside the header: no address can be trusted
+            return
         end = off + ((data[off + 2] << 8) | data[off + 3])  # slicing clamps to the frame
         sip, dip = data[off + 12 : off + 16], data[off + 16 : off + 20]
         if smac and not counted and sip != b"\0\0\0\0":
@@ -254,6 +263,9 @@ class Dispatcher:
         self, data: bytes, off: int, ts: float, vlan: int | None, smac: bytes, dmac: bytes
     ) -> None:
         if data[off] >> 4 != 6:
+            return
+        if len(data) < off + 40:
+            self.decode_errors += 1
             return
         end = min(off + 40 + ((data[off + 4] << 8) | data[off + 5]), len(data))
         nh = data[off + 6]

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import misbehave as mb  # noqa: E402
 import replies as r  # noqa: E402
 
 SIOCGIFADDR = 0x8915
@@ -123,6 +124,23 @@ PROFILES: dict[str, Profile] = {
         udp=("sadp-hostile", "dhip-hostile", "wsd-hostile"),
         tcp=(("http-slow", 80), ("rtsp-garbage", 554), ("sdk-flood", 8000), ("dvrip-cut", 37777)),
     ),
+    # Misbehaving devices (misbehave.py): accept and say nothing; a byte a second; never stop;
+    # hang up mid-reply; hundreds of discovery replies per probe; replies naming other devices.
+    "mute": Profile(tcp=tuple(("mute", p) for p in (80, 443, 554, 8000, 37777))),
+    "drip": Profile(tcp=(("http-drip", 80), ("rtsp-drip", 554))),
+    "endless": Profile(tcp=(("http-endless", 80), ("sdk-endless", 8000), ("dvrip-endless", 37777))),
+    "cutter": Profile(
+        udp=("sadp-cut", "dhip-cut"),
+        tcp=(
+            ("http-cut", 80),
+            ("tls-cut", 443),
+            ("rtsp-cut", 554),
+            ("sdk-cut", 8000),
+            ("dvrip-half", 37777),
+        ),
+    ),
+    "flood": Profile(udp=("sadp-flood", "dhip-flood", "wsd-flood")),
+    "spoofer": Profile(udp=("sadp-spoof", "dhip-spoof", "wsd-spoof")),
 }
 
 
@@ -411,7 +429,7 @@ class _Udp(asyncio.DatagramProtocol):
         dev: Device,
         name: str,
         port: int,
-        answer: Callable[[bytes], bytes | None],
+        answer: Callable[[bytes], bytes | list[bytes] | None],
         reply_to: tuple[str, int] | None,
     ):
         self.dev, self.name, self.port = dev, name, port
@@ -426,8 +444,10 @@ class _Udp(asyncio.DatagramProtocol):
             return  # our own multicast looped back
         self.dev.log(self.name, self.port, addr[0], data)
         reply = self.answer(data)
-        if reply is not None and self.transport is not None:
-            self.transport.sendto(reply, self.reply_to or addr)
+        if reply is None or self.transport is None:
+            return
+        for one in [reply] if isinstance(reply, bytes) else reply:
+            self.transport.sendto(one, self.reply_to or addr)
 
 
 def udp_socket(dev: Device, port: int, group: str | None) -> socket.socket:
@@ -459,6 +479,10 @@ async def start_udp(dev: Device, name: str) -> None:
         spec = (r.DHIP_PORT, r.DHIP_GROUP, hostile_dhip, (r.DHIP_GROUP, r.DHIP_PORT))
     elif name == "wsd-hostile":
         spec = (r.WSD_PORT, r.WSD_GROUP, hostile_wsd, None)
+    elif name in mb.UDP:
+        mport, mgroup, manswer, to_group = mb.UDP[name]
+        back = (mgroup, mport) if to_group else None
+        spec = (mport, mgroup, lambda d, a=manswer: a(dev, d), back)
     elif name == "ssdp":
         spec = (r.SSDP_PORT, r.SSDP_GROUP, dev.ssdp_reply, None)
     elif name.startswith("wsd-"):
@@ -612,6 +636,9 @@ async def _serve(
         data = await _read_message(reader, 2.0)
         if data:
             dev.log(kind, port, peer, data)
+        return
+    if kind in mb.TCP_KINDS:
+        await mb.serve(kind, reader, writer, lambda data: dev.log(kind, port, peer, data))
         return
     if kind in ("http-slow", "rtsp-garbage", "sdk-flood", "dvrip-cut"):
         first = await _read_message(reader, 2.0)

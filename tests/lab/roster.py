@@ -158,6 +158,36 @@ HOSTILE = Planted(
     "unterminated RTSP, 1 MB on TCP 8000, an unterminated DVRIP realm",
 )  # fmt: skip
 
+# Not in ROSTER: test_lab_misbehaving.py plants them beside two cameras (misbehave.py).
+MUTE = Planted(
+    "mute", "02:66:00:00:00:67", "10.77.0.67/24", "mute", "clear",
+    what="accepts TCP on 80, 443, 554, 8000 and 37777, then says nothing",
+)  # fmt: skip
+DRIP = Planted(
+    "drip", "02:66:00:00:00:68", "10.77.0.68/24", "drip", "clear",
+    what="a Hikvision-looking HTTP and RTSP 401, one byte a second",
+)  # fmt: skip
+ENDLESS = Planted(
+    "endless", "02:66:00:00:00:69", "10.77.0.69/24", "endless", "concern",
+    manufacturer="hikvision",  # its TCP 8000 stream starts with the SDK reply
+    what="an HTTP body, a TCP 8000 stream and a DVRIP 'Login to' realm that never end",
+)  # fmt: skip
+CUTTER = Planted(
+    "cutter", "02:66:00:00:00:71", "10.77.0.71/24", "cutter", "clear",
+    what="hangs up mid-reply: half an HTTP/RTSP head, a cut TLS record, half an SDK/DVRIP/DHIP "
+    "header, half a SADP ProbeMatch",
+)  # fmt: skip
+FLOOD = Planted(
+    "flood", "02:66:00:00:00:72", "10.77.0.72/24", "flood", "concern",
+    what="300 SADP, DHIP and WS-Discovery replies per probe, each naming another MAC and address",
+)  # fmt: skip
+SPOOFER = Planted(
+    "spoofer", "02:66:00:00:00:73", "10.77.0.73/24", "spoofer", "concern",
+    ident={"victim_mac": HIK_CAM.mac, "victim_ip": HIK_CAM.ip},
+    what="discovery replies stating cameras that do not exist and the hik-cam's MAC and address",
+)  # fmt: skip
+MISBEHAVING = (MUTE, DRIP, ENDLESS, CUTTER, FLOOD, SPOOFER)
+
 ROSTER: tuple[Planted, ...] = (
     HIK_CAM, HIK_NVR, LTS_DVR, DAHUA_CAM, AMCREST_CAM, IMOU_CAM, HIK_DEFAULT,
     AXIS_CAM, HANWHA_CAM, GENERIC_CAM, WIN_PC, PRINTER, SILENT,

@@ -149,3 +149,11 @@ def test_discovery_reply_without_a_link_layer_is_believed(engine: Engine) -> Non
     stated = {"mac": CAM_MAC, "ip": "10.0.0.11", "model": "DS-2CD2385G1-I", "serial": "S1"}
     engine.feed(Observation(Kind.SADP, "DS-2CD2385G1-I", meta(None, "10.0.0.11"), stated))
     assert list(by_id(engine)) == [f"mac:{CAM_MAC}"]
+
+
+def test_without_a_link_layer_a_reply_stating_another_ip_is_pinned_on_its_sender(
+    engine: Engine,
+) -> None:
+    stated = {"mac": CAM_MAC, "ip": "10.0.0.11", "model": "DS-2CD2385G1-I", "serial": "S1"}
+    engine.feed(Observation(Kind.SADP, "DS-2CD2385G1-I", meta(None, "10.0.0.73"), stated))
+    assert list(by_id(engine)) == ["ip:10.0.0.73"]
