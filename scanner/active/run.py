@@ -46,6 +46,8 @@ SETTLE = 0.3  # seconds to let trailing frames arrive before the capture is clos
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
+MAX_OUTSIDE_WARNINGS = 32  # warning lines naming off-subnet responders; the rest are counted
+
 
 @dataclass(frozen=True, slots=True)
 class ScanConfig:
@@ -383,9 +385,14 @@ def run_scan(
         if scan.writer is not None:
             scan.writer.close()
     scan.dispatcher.flush()
-    for ip in sorted(scan.responders, key=_ip_key):
-        if ip not in config.targets:
-            scan.warnings.append(f"{ip} answered discovery but is outside the scanned subnets")
+    outside = [ip for ip in sorted(scan.responders, key=_ip_key) if ip not in config.targets]
+    for ip in outside[:MAX_OUTSIDE_WARNINGS]:
+        scan.warnings.append(f"{ip} answered discovery but is outside the scanned subnets")
+    if len(outside) > MAX_OUTSIDE_WARNINGS:
+        scan.warnings.append(
+            f"and {len(outside) - MAX_OUTSIDE_WARNINGS} more addresses outside the scanned "
+            "subnets answered discovery (see the report's devices)"
+        )
     return _result(scan)
 
 
