@@ -8,12 +8,16 @@ import sys
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 
 from scanner.cli.status import ExitStatus
+from scanner.db.types import Policy
+
+if TYPE_CHECKING:
+    from scanner.db import VendorDB
 from scanner.errors import InputError, ScannerError
 from scanner.output.sanitize import terminal_safe
 
@@ -86,15 +90,10 @@ def pcap(
 ) -> None:
     """Analyse captures (no root needed) and report every device, concerns first."""
     _setup_logging(verbose)
-    from scanner.db import load_db
     from scanner.engine.pipeline import analyse_captures
     from scanner.engine.report import build_report
 
-    try:
-        db = load_db()
-        pol = db.policy(policy)
-    except ScannerError as exc:
-        raise _fail(str(exc), ExitStatus.USAGE) from None
+    db, pol = load_policy(policy)
     human = _console(stderr=_stdout_carries_data(output, fmt))
     started = time.time()
     with _progress(files, quiet) as progress:
@@ -123,6 +122,17 @@ def pcap(
         raise typer.Exit(int(ExitStatus.USAGE))
     if fail_on is FailOn.concern and report["summary"]["of_concern"]:
         raise typer.Exit(int(ExitStatus.POLICY))
+
+
+def load_policy(name: str) -> tuple[VendorDB, Policy]:
+    """The fingerprint database and the named policy; exit 2 with one line when either fails."""
+    from scanner.db import load_db
+
+    try:
+        db = load_db()
+        return db, db.policy(name)
+    except ScannerError as exc:
+        raise _fail(str(exc), ExitStatus.USAGE) from None
 
 
 def _stdout_carries_data(output: str | None, fmt: Format) -> bool:

@@ -23,6 +23,7 @@ from scanner.cli.main import (
     _setup_logging,
     _stdout_carries_data,
     app,
+    load_policy,
 )
 from scanner.cli.status import ExitStatus
 from scanner.errors import InputError, RuntimeFailure, ScannerError
@@ -108,11 +109,9 @@ def scan(
         raise typer.Exit(int(ExitStatus.USAGE))
     from scanner.active.run import ScanConfig, scan_report
     from scanner.active.targets import scope
-    from scanner.db import load_db
 
+    db, pol = load_policy(policy)
     try:
-        db = load_db()
-        pol = db.policy(policy)
         checked_ports = parse_ports(ports)
         chosen, interface, networks = scope(targets or [], iface, allow_large)
         config = ScanConfig(
@@ -167,13 +166,8 @@ def listen(
     _setup_logging(verbose)
     from scanner.active.listen import listen_report
     from scanner.active.targets import check_interface
-    from scanner.db import load_db
 
-    try:
-        db = load_db()
-        pol = db.policy(policy)
-    except ScannerError as exc:
-        raise _fail(str(exc), ExitStatus.USAGE) from None
+    db, pol = load_policy(policy)
     human = _console(stderr=_stdout_carries_data(output, fmt))
     try:
         check_interface(iface)
