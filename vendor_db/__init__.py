@@ -1,1 +1,1 @@
-"""camscan's fingerprint data: TOML files read through importlib.resources (no Python logic here)."""
+"""camscan's fingerprint data: TOML read through importlib.resources (no Python logic here)."""
