@@ -27,11 +27,11 @@ golden: $(STAMP)
 	$(BIN)/python -m pytest tests/replay --update-golden
 
 bench: $(STAMP)
-	bash bench/setup.sh
+	bash bench/install-tool.sh tshark
 	$(BIN)/python bench/pcap_bench.py
 
 bench-scan: $(STAMP)
-	bash bench/scan_setup.sh
+	bash bench/install-tool.sh nmap
 	$(BIN)/python bench/scan_bench.py
 
 fuzz: $(STAMP)

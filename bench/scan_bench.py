@@ -1,6 +1,6 @@
 """Time `camscan scan` against nmap's ARP sweep plus SYN port scan on the same emulated segment.
 
-Usage (root; run bench/scan_setup.sh first for nmap):
+Usage (root; run `bench/install-tool.sh nmap` first):
     scan_bench.py [--hosts 250] [--cameras 30] [--keep-going]
 
 Builds a lab in network namespaces (tests/lab/netns.py; nothing touches the machine's real
@@ -120,7 +120,7 @@ def main() -> int:
         return 2
     nmap = shutil.which("nmap")
     if nmap is None:
-        print("nmap is missing: run bench/scan_setup.sh first", file=sys.stderr)
+        print("nmap is missing: run bench/install-tool.sh nmap first", file=sys.stderr)
         return 2
     cleanup_stale(BASE)
     work = Path(tempfile.mkdtemp(prefix="scan-bench-"))
