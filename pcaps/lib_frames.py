@@ -11,7 +11,6 @@ from __future__ import annotations
 import calendar
 import gzip
 import hashlib
-import json
 import logging
 import struct
 import zlib
@@ -19,6 +18,32 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+# Payload builders shared with the lab emulators (tests/lab); re-exported for the generators.
+import payloads
+from payloads import (  # noqa: F401
+    DHIP_GROUP,
+    DHIP_PORT,
+    HIK_SDK_REPLY,
+    HIK_SDK_REQUEST,
+    SADP_FIELDS,
+    SADP_GROUP,
+    SADP_PORT,
+    WSD_GROUP,
+    WSD_PORT,
+    dhip,
+    dhip_notify,
+    dhip_search,
+    dvrip_realm_reply,
+    dvrip_realm_request,
+    eui64_link_local,
+    http_response,
+    rtsp_response,
+    sadp_mac,
+    sadp_probe,
+    sadp_probematch,
+    wsd_hello,
+    wsd_probe,
+)
 from scapy.all import (  # type: ignore[import-untyped]
     ARP,
     BOOTP,
@@ -697,17 +722,9 @@ def mdns_announce(
 
 
 def ssdp_notify(src: Host, server: str, location: str, nt: str, usn: str) -> Packet:
-    text = (
-        "NOTIFY * HTTP/1.1\r\n"
-        "HOST: 239.255.255.250:1900\r\n"
-        "CACHE-CONTROL: max-age=1800\r\n"
-        f"LOCATION: {location}\r\n"
-        f"NT: {nt}\r\n"
-        "NTS: ssdp:alive\r\n"
-        f"SERVER: {server}\r\n"
-        f"USN: {usn}\r\n\r\n"
-    )
-    return udp(src, group("239.255.255.250", src.vlan), 1900, 1900, text.encode())
+    """NOTIFY ssdp:alive from `src` to the SSDP group."""
+    text = payloads.ssdp_notify(server, location, nt, usn)
+    return udp(src, group("239.255.255.250", src.vlan), 1900, 1900, text)
 
 
 def ssdp_msearch(src: Host, sport: int, st: str = "ssdp:all", agent: str | None = None) -> Packet:
@@ -724,29 +741,11 @@ def ssdp_msearch(src: Host, sport: int, st: str = "ssdp:all", agent: str | None 
 # ONVIF WS-Discovery (PROTOCOLS §8), UDP 3702
 # ---------------------------------------------------------------------------------------------
 
-WSD_PORT = 3702
-WSD_GROUP = "239.255.255.250"
 _NS = (
     'xmlns:soap="http://www.w3.org/2003/05/soap-envelope" '
     'xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
     'xmlns:wsd="http://schemas.xmlsoap.org/ws/2005/04/discovery"'
 )
-
-
-def wsd_probe(message_id: str, types: str = "wsdp:Device") -> bytes:
-    """WS-Discovery 2005/04 Probe; Windows asks for wsdp:Device, VMS clients for NVTs."""
-    extra = (
-        'xmlns:wsdp="http://schemas.xmlsoap.org/ws/2006/02/devprof"'
-        if "wsdp:" in types
-        else 'xmlns:dn="http://www.onvif.org/ver10/network/wsdl"'
-    )
-    return (
-        f'<?xml version="1.0" encoding="utf-8"?><soap:Envelope {_NS} {extra}><soap:Header>'
-        "<wsa:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</wsa:To>"
-        "<wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</wsa:Action>"
-        f"<wsa:MessageID>urn:uuid:{message_id}</wsa:MessageID></soap:Header><soap:Body>"
-        f"<wsd:Probe><wsd:Types>{types}</wsd:Types></wsd:Probe></soap:Body></soap:Envelope>"
-    ).encode()
 
 
 def wsd_resolve(message_id: str, endpoint: str) -> bytes:
@@ -761,206 +760,25 @@ def wsd_resolve(message_id: str, endpoint: str) -> bytes:
     ).encode()
 
 
-def wsd_hello(
-    message_id: str,
-    address: str,
-    scopes: Sequence[str],
-    xaddrs: str,
-    types: str = "dn:NetworkVideoTransmitter tds:Device",
-) -> bytes:
-    """ONVIF Hello; the envelope follows fixtures/wsd_hello_dahua_IPC-HFW2228M-I1-V2.xml."""
-    return (
-        '<?xml version="1.0" encoding="utf-8" standalone="yes" ?>\n'
-        '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" '
-        'xmlns:sc="http://www.w3.org/2003/05/soap-encoding" '
-        'xmlns:dn="http://www.onvif.org/ver10/network/wsdl" '
-        'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" '
-        'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" '
-        'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing">\n'
-        "  <s:Header>\n"
-        f"    <a:MessageID>uuid:{message_id}</a:MessageID>\n"
-        "    <a:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To>\n"
-        "    <a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Hello</a:Action>\n"
-        "  </s:Header>\n  <s:Body>\n    <d:Hello>\n      <a:EndpointReference>\n"
-        f"        <a:Address>{address}</a:Address>\n      </a:EndpointReference>\n"
-        f"    <d:Types>{types}</d:Types>\n"
-        f"    <d:Scopes>{' '.join(scopes)}</d:Scopes>\n"
-        f"    <d:XAddrs>{xaddrs}</d:XAddrs>\n"
-        "    <d:MetadataVersion>1</d:MetadataVersion>\n    </d:Hello>\n  </s:Body>\n</s:Envelope>\n"
-    ).encode()
-
-
 def wsd_probematch_hikvision(
     message_id: str, relates_to: str, mac: str, ip: str, model: str, ip6_ll: str
 ) -> bytes:
-    """Hikvision ProbeMatch.
-
-    Body restated from fixtures/wsd_probematch_body_hikvision_DS-2CD2385G1-I.xml; the header
-    (MessageID/RelatesTo/To/Action/AppSequence) and the extra Hikvision namespaces from
-    fixtures/wsd_probematch_hikvision_DS-2CD3955FWD-IWS_excerpt.xml. The endpoint UUID ends in
-    the device MAC, as on the real unit.
-    """
-    bare = mac.replace(":", "").lower()
-    addr = f"urn:uuid:{message_id[:24]}{bare}"
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope" '
-        'xmlns:soapenc="http://www.w3.org/2003/05/soap-encoding" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xmlns:xs="http://www.w3.org/2001/XMLSchema" '
-        'xmlns:tt="http://www.onvif.org/ver10/schema" '
-        'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" '
-        'xmlns:dn="http://www.onvif.org/ver10/network/wsdl" '
-        'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" '
-        'xmlns:wsadis="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
-        'xmlns:tnshik="http://www.hikvision.com/2011/event/topics" '
-        'xmlns:hikwsd="http://www.onvifext.com/onvif/ext/ver10/wsdl" '
-        'xmlns:hikxsd="http://www.onvifext.com/onvif/ext/ver10/schema">'
-        "<env:Header>"
-        f"<wsadis:MessageID>urn:uuid:{message_id}</wsadis:MessageID>"
-        f"<wsadis:RelatesTo>urn:uuid:{relates_to}</wsadis:RelatesTo>"
-        "<wsadis:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsadis:To>"
-        "<wsadis:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches"
-        "</wsadis:Action>"
-        '<d:AppSequence InstanceId="705289" MessageNumber="11682"/>'
-        "</env:Header>"
-        "<env:Body>\n"
-        "\t<d:ProbeMatches>\n\t\t<d:ProbeMatch>\n\t\t\t<wsadis:EndpointReference>\n"
-        f"\t\t\t\t<wsadis:Address>{addr}</wsadis:Address>\n"
-        "\t\t\t</wsadis:EndpointReference>\n"
-        "\t\t\t<d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types>\n"
-        "\t\t\t<d:Scopes>onvif://www.onvif.org/type/video_encoder "
-        "onvif://www.onvif.org/Profile/Streaming onvif://www.onvif.org/Profile/G "
-        "onvif://www.onvif.org/Profile/T "
-        f"onvif://www.onvif.org/MAC/{mac.lower()} onvif://www.onvif.org/hardware/{model} "
-        f"onvif://www.onvif.org/name/HIKVISION%20{model} "
-        "onvif://www.onvif.org/location/city/hangzhou</d:Scopes>\n"
-        f"\t\t\t<d:XAddrs>http://{ip}/onvif/device_service "
-        f"http://[{ip6_ll}]/onvif/device_service</d:XAddrs>\n"
-        "\t\t\t<d:MetadataVersion>10</d:MetadataVersion>\n"
-        "\t\t</d:ProbeMatch>\n\t</d:ProbeMatches>\n</env:Body>"
-        "</env:Envelope>"
-    ).encode()
+    """payloads.wsd_probematch_hikvision answering the probe urn:uuid:`relates_to`."""
+    return payloads.wsd_probematch_hikvision(
+        message_id, f"urn:uuid:{relates_to}", mac, ip, model, ip6_ll
+    )
 
 
 def wsd_probematch_generic_631ga(relates_to: str, ip: str) -> bytes:
-    """Generic Chinese ONVIF camera ProbeMatch.
-
-    Restated from fixtures/wsd_probematch_generic_631GA.xml
-    (only RelatesTo and the XAddrs IP are substituted)."""
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" '
-        'xmlns:SOAP-ENC="http://www.w3.org/2003/05/soap-encoding" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
-        'xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" '
-        'xmlns:wsdd="http://schemas.xmlsoap.org/ws/2005/04/discovery" '
-        'xmlns:vfdis="http://www.onvif.org/ver10/network/wsdl/RemoteDiscoveryBinding" '
-        'xmlns:vfdis2="http://www.onvif.org/ver10/network/wsdl/DiscoveryLookupBinding" '
-        'xmlns:tdn="http://www.onvif.org/ver10/network/wsdl">\n'
-        "<SOAP-ENV:Header>\n"
-        "    <wsa:MessageID>uuid:2419d68a-2dd2-21b2-a205-78A5DD0F9593</wsa:MessageID>\n"
-        f"    <wsa:RelatesTo>urn:uuid:{relates_to}</wsa:RelatesTo>\n"
-        '    <wsa:To SOAP-ENV:mustUnderstand="true">'
-        "http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:To>\n"
-        '    <wsa:Action SOAP-ENV:mustUnderstand="true">'
-        "http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action>\n"
-        "</SOAP-ENV:Header>\n<SOAP-ENV:Body>\n    <wsdd:ProbeMatches>\n"
-        "        <wsdd:ProbeMatch>\n            <wsa:EndpointReference>\n"
-        "                <wsa:Address>urn:uuid:2419d68a-2dd2-21b2-a205-78A5DD0F9593"
-        "</wsa:Address>\n"
-        "                <wsa:ReferenceProperties/>\n                <wsa:ReferenceParameters/>\n"
-        "                <wsa:PortType>ttl</wsa:PortType>\n"
-        "            </wsa:EndpointReference>\n"
-        "            <wsdd:Scopes>onvif://www.onvif.org/Profile/Streaming "
-        "onvif://www.onvif.org/Model/631GA onvif://www.onvif.org/Name/IPCAM "
-        "onvif://www.onvif.org/location/country/china</wsdd:Scopes>\n"
-        f"            <wsdd:XAddrs>http://{ip}:80/onvif/device_service</wsdd:XAddrs>\n"
-        "            <wsdd:MetadataVersion>1</wsdd:MetadataVersion>\n"
-        "        </wsdd:ProbeMatch>\n    </wsdd:ProbeMatches>\n</SOAP-ENV:Body>\n"
-        "</SOAP-ENV:Envelope>\n"
-    ).encode()
+    """payloads.wsd_probematch_generic_631ga answering the probe urn:uuid:`relates_to`."""
+    return payloads.wsd_probematch_generic_631ga(f"urn:uuid:{relates_to}", ip)
 
 
 # ---------------------------------------------------------------------------------------------
 # Hikvision SADP (PROTOCOLS §2)
 # ---------------------------------------------------------------------------------------------
 
-SADP_PORT = 37020
-SADP_GROUP = "239.255.255.250"
 SADP_ETHERTYPE = 0x8033
-
-
-def sadp_probe(uuid: str) -> bytes:
-    """SADP inquiry as SADPTool/iVMS send it (upper-case UUID, broadcast MAC element)."""
-    return (
-        '<?xml version="1.0" encoding="utf-8"?>'
-        f"<Probe><Uuid>{uuid.upper()}</Uuid><MAC>ff-ff-ff-ff-ff-ff</MAC>"
-        "<Types>inquiry</Types></Probe>"
-    ).encode()
-
-
-# Field order and values restated from fixtures/sadp_probematch_hikvision_DS-2CD2385G1-I.xml.
-SADP_FIELDS_DS2CD2385G1 = {
-    "DeviceType": "141945",
-    "DeviceDescription": "DS-2CD2385G1-I",
-    "DeviceSN": "DS-2CD2385G1-I20200414AAWRE33842150",
-    "CommandPort": "8000",
-    "HttpPort": "80",
-    "MAC": "58-50-ed-1f-e3-85",
-    "IPv4Address": "192.168.124.40",
-    "IPv4SubnetMask": "255.255.255.0",
-    "IPv4Gateway": "192.168.124.1",
-    "IPv6Address": "::",
-    "IPv6Gateway": "::",
-    "IPv6MaskLen": "64",
-    "DHCP": "true",
-    "AnalogChannelNum": "0",
-    "DigitalChannelNum": "1",
-    "SoftwareVersion": "V5.6.2build 190701",
-    "DSPVersion": "V7.3 build 190626",
-    "BootTime": "1970-01-15 02:44:11",
-    "Encrypt": "true",
-    "ResetAbility": "false",
-    "DiskNumber": "0",
-    "Activated": "true",
-    "PasswordResetAbility": "true",
-    "PasswordResetModeSecond": "true",
-    "DetailOEMCode": "1",
-    "SupportSecurityQuestion": "true",
-    "SupportHCPlatform": "true",
-    "HCPlatformEnable": "flase",  # sic: the device spells it this way
-    "IsModifyVerificationCode": "true",
-    "Salt": "d8eebc414effc857bed4c3cc203c8b4413f60b00a9f4acc410084358d5fd3f91",
-    "DeviceLock": "flase",
-    "SDKOverTLSPort": "8443",
-    "SDKServerStatus": "true",
-    "SDKOverTLSServerStatus": "true",
-    "SupportMailBox": "true",
-}
-
-
-def sadp_probematch(uuid: str, **overrides: str) -> bytes:
-    """ProbeMatch in the real unit's layout (tab-indented, one element per line)."""
-    fields = dict(SADP_FIELDS_DS2CD2385G1)
-    unknown = set(overrides) - set(fields)
-    if unknown:
-        raise ValueError(f"not SADP fields: {sorted(unknown)}")
-    fields.update(overrides)
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        "<ProbeMatch>",
-        f"\t<Uuid>{uuid.lower()}</Uuid>",
-        "\t<Types>inquiry</Types>",
-    ]
-    lines += [f"\t<{k}>{v}</{k}>" for k, v in fields.items()]
-    lines.append("</ProbeMatch>")
-    return ("\n".join(lines) + "\n").encode()
-
-
-def sadp_mac(mac: str) -> str:
-    return mac.lower().replace(":", "-")
 
 
 def _sadp_checksum(data: bytes, count: int) -> int:
@@ -1017,82 +835,6 @@ def sadp_legacy(
 # Dahua DHIP / 5050 / DVRIP (PROTOCOLS §3)
 # ---------------------------------------------------------------------------------------------
 
-DHIP_PORT = 37810
-DHIP_GROUP = "239.255.255.251"
-
-
-def dhip(body: bytes) -> bytes:
-    """32-byte DHIP header (len 0x20 LE, 'DHIP', zeros, body length twice) + body (§3.1)."""
-    return struct.pack("<I4sQIIII", 0x20, b"DHIP", 0, len(body), 0, len(body), 0) + body
-
-
-def dhip_search(uni: int = 1) -> bytes:
-    return dhip(
-        json.dumps({"method": "DHDiscover.search", "params": {"mac": "", "uni": uni}}).encode()
-    )
-
-
-def dhip_notify(
-    mac: str,
-    ip: str,
-    gateway: str,
-    model: str,
-    serial: str,
-    vendor: str = "Private",
-    manufacturer: str = "Private",
-    version: str = "2.800.0000000.13.R",
-    device_class: str = "IPC",
-    machine_name: str | None = None,
-) -> bytes:
-    """client.notifyDevInfo, key order and style restated from
-    fixtures/dhip_notifyDevInfo_dahua_IPC-HDW1431T1-S4.json (Vendor/Manufacturer "Private")."""
-    ll = _eui64_link_local(mac)
-    info = {
-        "AlarmInputChannels": 0,
-        "AlarmOutputChannels": 0,
-        "DeviceClass": device_class,
-        "DeviceID": "",
-        "DeviceType": model,
-        "Find": "BC",
-        "FindVersion": 1,
-        "HttpPort": 80,
-        "IPv4Address": {
-            "DefaultGateway": gateway,
-            "DhcpEnable": True,
-            "IPAddress": ip,
-            "SubnetMask": "255.255.255.0",
-        },
-        "IPv6Address": {
-            "DefaultGateway": None,
-            "DhcpEnable": False,
-            "IPAddress": "/0",
-            "LinkLocalAddress": f"{ll}/64",
-        },
-        "Init": 2714,
-        "MachineName": machine_name or serial,
-        "Manufacturer": manufacturer,
-        "Port": 37777,
-        "RemoteVideoInputChannels": 0,
-        "SerialNo": serial,
-        "UnLoginFuncMask": 1,
-        "Vendor": vendor,
-        "Version": version,
-        "VideoInputChannels": 1,
-        "VideoOutputChannels": 0,
-    }
-    body = json.dumps(
-        {"mac": mac.lower(), "method": "client.notifyDevInfo", "params": {"deviceInfo": info}},
-        separators=(",", ":"),
-    )
-    return dhip(body.replace("/", "\\/").encode())  # the device escapes '/' as the fixture shows
-
-
-def _eui64_link_local(mac: str) -> str:
-    b = bytearray(bytes.fromhex(mac.replace(":", "")))
-    b[0] ^= 0x02
-    w = bytes(b[:3]) + b"\xff\xfe" + bytes(b[3:])
-    return "fe80::" + ":".join(w[i : i + 2].hex() for i in range(0, 8, 2))
-
 
 def dahua5050_request() -> bytes:
     """Legacy discovery: a3 01 00 01, zeros, 02 at offset 16 (§3.2)."""
@@ -1135,7 +877,7 @@ def dahua5050_reply(
     struct.pack_into("<H", blk, 80, 36666)
     mac_s = mac.lower().encode()
     text = (
-        f"Name:{hostname}\r\nDevice:{model}\r\nIPv6Addr:{_eui64_link_local(mac)}/64;"
+        f"Name:{hostname}\r\nDevice:{model}\r\nIPv6Addr:{eui64_link_local(mac)}/64;"
         f"\r\nSerialNo:{serial}\r\n"
     ).encode()
     head = bytearray(32)
@@ -1145,28 +887,6 @@ def dahua5050_reply(
     struct.pack_into("<I", head, 16, 2)
     struct.pack_into("<H", head, 20, len(text))
     return bytes(head) + bytes(blk) + mac_s + text
-
-
-def dvrip_realm_request() -> bytes:
-    """DVRIP 'request realm' (a0 01 ..., trailer 05 02 01 01 00 00 a1 aa) to TCP 37777 (§3.3)."""
-    return bytes.fromhex("a0010000") + bytes(20) + bytes.fromhex("05020101 0000a1aa")
-
-
-def dvrip_realm_reply(serial: str, random: str = "123456789") -> bytes:
-    """b0 01 reply header + 'Realm:Login to <serial>' and 'Random:' lines, before any login."""
-    text = f"Realm:Login to {serial}\r\nRandom:{random}\r\n".encode()
-    head = bytearray(32)
-    head[0:2] = b"\xb0\x01"
-    struct.pack_into("<I", head, 4, len(text))
-    return bytes(head) + text
-
-
-# ---------------------------------------------------------------------------------------------
-# Hikvision SDK port 8000 (PROTOCOLS §4)
-# ---------------------------------------------------------------------------------------------
-
-HIK_SDK_REQUEST = bytes.fromhex("00000020 63000000") + bytes(24)
-HIK_SDK_REPLY = bytes.fromhex("00000010 0000001e 0000001e 00000000")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1217,23 +937,6 @@ def http_request(
     return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
-def http_response(
-    status: int,
-    reason: str,
-    headers: Sequence[tuple[str, str]],
-    body: bytes = b"",
-    content_length: str | None = "Content-Length",
-) -> bytes:
-    """Status line + headers exactly as given (case and order kept) + body.
-
-    `content_length` names the length header to append (None: none appended).
-    """
-    lines = [f"HTTP/1.1 {status} {reason}"] + [f"{k}: {v}" for k, v in headers]
-    if content_length:
-        lines.append(f"{content_length}: {len(body)}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
-
-
 def http_date(t_s: int) -> str:
     import email.utils
 
@@ -1250,15 +953,6 @@ def rtsp_request(
     lines = [f"{method} {url} RTSP/1.0", f"CSeq: {cseq}", f"User-Agent: {agent}"]
     lines += [f"{k}: {v}" for k, v in headers]
     return ("\r\n".join(lines) + "\r\n\r\n").encode()
-
-
-def rtsp_response(
-    status: int, reason: str, cseq: int, headers: Sequence[tuple[str, str]] = (), body: bytes = b""
-) -> bytes:
-    lines = [f"RTSP/1.0 {status} {reason}", f"CSeq: {cseq}"] + [f"{k}: {v}" for k, v in headers]
-    if body:
-        lines.append(f"Content-Length: {len(body)}")
-    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ sys.path.insert(0, str(HERE.parent))
 
 import lib_frames as lf  # noqa: E402
 from lib_frames import Cursor, Host, TcpFlow  # noqa: E402
+from payloads import HIK_401, HIK_INDEX, dahua_index  # noqa: E402
 
 OUT = HERE / "store-lan.pcapng"
 GW = "10.20.30.1"
@@ -365,18 +366,6 @@ INTERNET = [
 # HTTP bodies and headers
 # ---------------------------------------------------------------------------------------------
 
-HIK_INDEX = (
-    b'<!DOCTYPE html>\n<html>\n<head>\n<meta http-equiv="Content-Type" content="text/html; '
-    b'charset=utf-8" />\n<title></title>\n<script>\nwindow.location.href = '
-    b'"/doc/page/login.asp?_" + (new Date()).getTime();\n</script>\n</head>\n<body>\n</body>\n'
-    b"</html>\n"
-)
-HIK_401 = (
-    b"<!DOCTYPE html>\n<html><head><title>Document Error: Unauthorized</title></head>\n"
-    b"<body><h2>Access Error: 401 -- Unauthorized</h2>\n<p>Authentication Error</p>\n"
-    b"</body>\n</html>\n"
-)
-
 
 def hik_headers(t_s: int, server: str, ctype: str = "text/html") -> list[tuple[str, str]]:
     return [
@@ -393,20 +382,6 @@ def hik_401(t_s: int, server: str, realm: str, nonce_seed: str) -> bytes:
         ("WWW-Authenticate", f'Digest qop="auth", realm="{realm}", nonce="{nonce}", stale="FALSE"')
     ]
     return lf.http_response(401, "Unauthorized", hdrs, HIK_401)
-
-
-def dahua_index(title: str) -> bytes:
-    """Dahua web root: UTF-8 BOM before an XHTML Strict doctype, Dahua login markers."""
-    return (
-        b'\xef\xbb\xbf<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
-        b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
-        b'<html xmlns="http://www.w3.org/1999/xhtml">\n<head>\n'
-        b'<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />\n'
-        b"<title>" + title.encode() + b"</title>\n"
-        b'<script src="jsBase/lib/jquery.js?version=@WebVersion@"></script>\n</head>\n'
-        b'<body><div class="login"><input type="text" id="login_user" class="t_username" />'
-        b'<a id="b_login" class="fn-btn">Login</a></div></body>\n</html>\n'
-    )
 
 
 def dahua_200(body: bytes) -> bytes:
@@ -587,7 +562,7 @@ def wsd_probes(tl: lf.Timeline) -> None:
         HIKCAM.mac,
         HIKCAM.ip,
         "DS-2CD2385G1-I",
-        lf._eui64_link_local(HIKCAM.mac),
+        lf.eui64_link_local(HIKCAM.mac),
     )
     cur.emit(lf.udp(HIKCAM, WINPC, lf.WSD_PORT, 50126, match), 35_000)
     cur.emit(

@@ -19,6 +19,7 @@ sys.path.insert(0, str(PCAPS))
 
 import lib_frames as lf  # noqa: E402
 from lib_frames import Host, TcpFlow, Timeline  # noqa: E402
+from payloads import HIK_401  # noqa: E402
 
 T0 = lf.T0_US // 1_000_000
 GEN = "synthetic/make_synthetic.py"
@@ -260,11 +261,6 @@ HIK_INDEX = (
     b'"/doc/page/login.asp?_" + (new Date()).getTime();\n</script>\n</head>\n'
     b"<body>\n</body>\n</html>\n"
 )
-HIK_401_BODY = (
-    b"<!DOCTYPE html>\n<html><head><title>Document Error: Unauthorized</title></head>\n"
-    b"<body><h2>Access Error: 401 -- Unauthorized</h2>\n<p>Authentication Error</p>\n"
-    b"</body>\n</html>\n"
-)
 
 
 def hik_resp(status: int, t_s: int, realm: str | None = None, body: bytes = HIK_INDEX) -> bytes:
@@ -282,7 +278,7 @@ def hik_resp(status: int, t_s: int, realm: str | None = None, body: bytes = HIK_
                 f'Digest qop="auth", realm="{realm}", nonce="{nonce}", stale="FALSE"',
             )
         )
-        return lf.http_response(401, "Unauthorized", hdrs, HIK_401_BODY)
+        return lf.http_response(401, "Unauthorized", hdrs, HIK_401)
     return lf.http_response(status, "OK", hdrs, body)
 
 
