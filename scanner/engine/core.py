@@ -14,7 +14,6 @@ from scanner.model import Kind, Meta, Observation
 log = logging.getLogger(__name__)
 
 MAX_EVIDENCE_KEYS = 100_000  # distinct (subject, rule, value) kept; bounded whatever the input
-MATCH_CACHE = 50_000
 # Evidence that states an identity which survives IP changes; devices sharing one are one device.
 IDENTITY_CLAIMS = ("serial",)
 # Discovery replies describe their sender; the MAC they state is believed only when it is the MAC
@@ -63,7 +62,6 @@ class Engine:
         self.hostnames: dict[Subject, tuple[int, str]] = {}  # (priority, name)
         self.endpoints: dict[Subject, str] = {}
         self.l2_seen: dict[tuple[Vlan, str], list[float]] = {}
-        self._cache: dict[tuple[str, str], Match | None] = {}
         self.observations = 0
         self.evidence_dropped = 0
 
@@ -109,7 +107,7 @@ class Engine:
                 b.ts = max(b.ts, obs.meta.ts)
                 return
         if len(stated) < 16:
-            stated.append(Binding(mac, obs.attrs.get("via", ""), obs.meta.ts))
+            stated.append(Binding(mac, obs.meta.ts))
 
     @staticmethod
     def _subject(obs: Observation, about: str) -> Subject:
@@ -123,15 +121,8 @@ class Engine:
         return (m.vlan, m.src_mac, m.src_ip)
 
     def _match(self, obs: Observation) -> Match | None:
-        if obs.attrs:
-            return self.db.match(obs.kind.value, obs.value, obs.attrs)
-        ck = (obs.kind.value, obs.value)
-        if ck in self._cache:
-            return self._cache[ck]
-        match = self.db.match(obs.kind.value, obs.value, None)
-        if len(self._cache) < MATCH_CACHE:
-            self._cache[ck] = match
-        return match
+        # VendorDB.match caches attribute-free lookups itself
+        return self.db.match(obs.kind.value, obs.value, obs.attrs or None)
 
     # -- resolution -----------------------------------------------------------------------
     def devices(self) -> list[Device]:

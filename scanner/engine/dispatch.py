@@ -106,7 +106,6 @@ class Dispatcher:
         self.p2p_first = p2p.FIRST_BYTES
         self.dirs: dict[tuple[Any, ...], Direction | bool] = {}
         self.fragments = Fragments()
-        self.pairs = sightings.pairs
         # decoded UDP payloads by (decoder, payload, addresses): devices repeat their
         # announcements verbatim, and re-parsing the same XML is the costliest thing a frame does
         self.memo: dict[tuple[Any, ...], tuple[Observation, ...]] = {}
@@ -124,7 +123,7 @@ class Dispatcher:
         here and dropped after the sighting update and one dictionary lookup; everything else
         takes the general path.
         """
-        pairs, udp, p2p_first, dirs = self.pairs, self.udp, self.p2p_first, self.dirs
+        pairs, udp, p2p_first, dirs = self.sightings.pairs, self.udp, self.p2p_first, self.dirs
         see, general, ipv4 = self.sightings.see, self._frame, self._ipv4
         errors = (IndexError, struct.error, ValueError, OSError)
 
@@ -227,23 +226,7 @@ class Dispatcher:
         proto = data[off + 9]
         l4 = off + (b0 & 0x0F) * 4
         frag = ((data[off + 6] << 8) | data[off + 7]) & 0x3FFF
-        if not frag:
-            # Bulk video and TLS application data leave here after two dictionary lookups.
-            if proto == IPPROTO_UDP:
-                sport = (data[l4] << 8) | data[l4 + 1]
-                dport = (data[l4 + 2] << 8) | data[l4 + 3]
-                if (
-                    dport not in self.udp
-                    and sport not in self.udp
-                    and (l4 + 8 >= min(end, len(data)) or data[l4 + 8] not in self.p2p_first)
-                ):
-                    return
-            elif proto == IPPROTO_TCP:
-                sport = (data[l4] << 8) | data[l4 + 1]
-                dport = (data[l4 + 2] << 8) | data[l4 + 3]
-                if self.dirs.get((vlan, sip, sport, dip, dport)) is False:
-                    return
-        else:
+        if frag:
             # a SADP ProbeMatch is ~1.6 KB of XML: real replies arrive as two IP fragments
             whole = self.fragments.add(
                 (vlan, sip, dip, data[off + 4 : off + 6], proto),
@@ -354,7 +337,7 @@ class Dispatcher:
         if d is None:
             if flags & TCP_SYN:
                 if flags & TCP_ACK:
-                    self.sightings.service(vlan, smac, sip, "tcp", sport)
+                    self.sightings.service(vlan, sip, "tcp", sport)
                 self._new_direction(key, seq + 1, None)
                 return
             payload = data[l4 + ((data[l4 + 12] >> 4) * 4) : end]

@@ -10,7 +10,7 @@ MAX_PENDING = 32  # out-of-order segments held per direction
 class Direction:
     """The reassembled start of one direction of a TCP stream, cut at `cap` bytes."""
 
-    __slots__ = ("buf", "cap", "decided", "meta", "next_seq", "pending", "started")
+    __slots__ = ("buf", "cap", "decided", "meta", "next_seq", "pending")
 
     def __init__(self, meta: Meta | None, next_seq: int, cap: int) -> None:
         self.meta = meta  # context of the first data segment (None until it arrives)
@@ -18,7 +18,6 @@ class Direction:
         self.cap = cap
         self.buf = bytearray()
         self.pending: dict[int, bytes] = {}
-        self.started = False
         self.decided = True  # False while the first bytes have not yet said what the stream is
 
     def add(self, seq: int, payload: bytes) -> bool:
@@ -41,7 +40,6 @@ class Direction:
         room = self.cap - len(self.buf)
         self.buf += payload[:room]
         self.next_seq = (self.next_seq + len(payload)) & 0xFFFFFFFF
-        self.started = True
 
     def _drain(self) -> None:
         while self.pending and len(self.buf) < self.cap:

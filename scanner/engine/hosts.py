@@ -43,7 +43,7 @@ class Sightings:
         else:
             self.dropped += 1
 
-    def service(self, vlan: Vlan, mac: bytes, ip: bytes, proto: str, port: int) -> None:
+    def service(self, vlan: Vlan, ip: bytes, proto: str, port: int) -> None:
         """Record a port that answered (a SYN-ACK, a banner, a discovery reply)."""
         ports = self.services.setdefault((vlan, ip), set())
         if len(ports) < 256:
@@ -52,7 +52,7 @@ class Sightings:
     def service_ip(self, vlan: Vlan, ip: str | None, proto: str, port: int) -> None:
         """Same as service() for an IP given as text."""
         if ip:
-            self.service(vlan, b"", pton(ip), proto, port)
+            self.service(vlan, pton(ip), proto, port)
 
 
 @dataclass(slots=True)
@@ -60,7 +60,6 @@ class Binding:
     """A MAC stated for an IP (ARP, DHCP, NDP, a discovery payload) and when it was last stated."""
 
     mac: str
-    via: str
     ts: float
 
 
