@@ -8,9 +8,10 @@ import socket
 import time
 from dataclasses import dataclass
 
-from scanner.active.frames import LINKTYPE_ETHERNET, LINKTYPE_RAW
 from scanner.active.pcapng import PcapNgWriter
 from scanner.engine.dispatch import Dispatcher
+from scanner.wire import LT_ETHERNET as LINKTYPE_ETHERNET
+from scanner.wire import LT_RAW as LINKTYPE_RAW
 
 log = logging.getLogger(__name__)
 

@@ -10,9 +10,8 @@ import socket
 import struct
 from dataclasses import dataclass, field
 
-LINKTYPE_ETHERNET = 1
-LINKTYPE_RAW = 101
-TCP_FIN, TCP_SYN, TCP_PSH, TCP_ACK = 0x01, 0x02, 0x08, 0x10
+from scanner.wire import IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN
+
 _IPV4 = struct.Struct("!BBHHHBBH4s4s")
 _UDP = struct.Struct("!HHHH")
 _TCP = struct.Struct("!HHIIBBHHH")
@@ -49,8 +48,8 @@ def udp_packet(src: str, sport: int, dst: str, dport: int, payload: bytes) -> by
     """IPv4/UDP packet carrying `payload` (cut to what one IPv4 packet holds)."""
     payload = payload[: MAX_IP_PAYLOAD + 12]
     head = _UDP.pack(sport, dport, 8 + len(payload), 0)
-    csum = checksum(_pseudo(src, dst, 17, 8 + len(payload)) + head + payload) or 0xFFFF
-    return ipv4(src, dst, 17, head[:6] + struct.pack("!H", csum) + payload)
+    csum = checksum(_pseudo(src, dst, IPPROTO_UDP, 8 + len(payload)) + head + payload) or 0xFFFF
+    return ipv4(src, dst, IPPROTO_UDP, head[:6] + struct.pack("!H", csum) + payload)
 
 
 def tcp_packet(
@@ -59,8 +58,8 @@ def tcp_packet(
     """IPv4/TCP segment with a 20-byte header."""
     payload = payload[:MAX_IP_PAYLOAD]
     head = _TCP.pack(sport, dport, seq & 0xFFFFFFFF, ack & 0xFFFFFFFF, 5 << 4, flags, _WINDOW, 0, 0)
-    csum = checksum(_pseudo(src, dst, 6, 20 + len(payload)) + head + payload)
-    return ipv4(src, dst, 6, head[:16] + struct.pack("!H", csum) + head[18:] + payload)
+    csum = checksum(_pseudo(src, dst, IPPROTO_TCP, 20 + len(payload)) + head + payload)
+    return ipv4(src, dst, IPPROTO_TCP, head[:16] + struct.pack("!H", csum) + head[18:] + payload)
 
 
 def arp_reply(mac: bytes, ip: str, dst_mac: bytes, dst_ip: str) -> bytes:

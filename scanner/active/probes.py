@@ -12,6 +12,7 @@ import struct
 
 from scanner import __version__
 from scanner.decoders import dhip, ssdp
+from scanner.wire import ET_ARP
 
 USER_AGENT = f"camscan/{__version__}"
 # WS-Discovery 2005/04 as ONVIF devices speak it (PROTOCOLS §8); the Types namespaces follow.
@@ -38,7 +39,6 @@ DAHUA_LEGACY_PORT = 5050
 HIK_SDK_PORT = 8000
 DVRIP_PORT = 37777
 ETH_BROADCAST = b"\xff" * 6
-ETHERTYPE_ARP = 0x0806
 ETH_MIN_FRAME = 60  # without the FCS; shorter frames are padded (IEEE 802.3)
 
 
@@ -150,5 +150,5 @@ def arp_request(src_mac: bytes, src_ip: str, target_ip: str) -> bytes:
         bytes(6),
         socket.inet_aton(target_ip),
     )
-    frame = ETH_BROADCAST + src_mac + struct.pack("!H", ETHERTYPE_ARP) + arp
+    frame = ETH_BROADCAST + src_mac + struct.pack("!H", ET_ARP) + arp
     return frame.ljust(ETH_MIN_FRAME, b"\0")

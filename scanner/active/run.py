@@ -29,6 +29,7 @@ from scanner.engine.core import Engine
 from scanner.engine.dispatch import Dispatcher
 from scanner.errors import RuntimeFailure
 from scanner.model import Kind, Observation
+from scanner.wire import LT_ETHERNET, LT_RAW
 
 log = logging.getLogger(__name__)
 
@@ -196,7 +197,7 @@ class _Scan:
                     stats["sent"] += 1
                     if self.capture is None:
                         packet = frames.udp_packet(self.ip, sender.port, dst, dport, payload)
-                        self.synth(frames.LINKTYPE_RAW, packet)
+                        self.synth(LT_RAW, packet)
                 self.progress("discovery", n, len(sends))
             await asyncio.sleep(self.config.listen_window)
         finally:
@@ -244,7 +245,7 @@ class _Scan:
         if self.capture is not None:
             return  # the capture already saw this datagram on the wire
         packet = frames.udp_packet(src, sport, self.ip, lport, payload)
-        self.synth(frames.LINKTYPE_RAW, packet)
+        self.synth(LT_RAW, packet)
 
     async def tcp_phase(self) -> None:
         """Port checks and banners of each live host as it is found, until the queue closes."""
@@ -307,7 +308,7 @@ class _Scan:
         conv.close()
         note = "certificate of a TLS 1.3 handshake, re-framed by camscan" if hidden else ""
         for packet in conv.packets:
-            self.synth(frames.LINKTYPE_RAW, packet, note if self.capture else "")
+            self.synth(LT_RAW, packet, note if self.capture else "")
 
     def _neighbour_table(self) -> list[tuple[str, bytes]]:
         """(IP, MAC) of the complete kernel neighbour entries on the scan interface."""
@@ -332,7 +333,7 @@ class _Scan:
         touched = self.queued | self.responders
         for ip, mac in self._neighbour_table():
             if ip in touched and len(mac) == 6:
-                self.synth(frames.LINKTYPE_ETHERNET, frames.arp_reply(mac, ip, self.mac, self.ip))
+                self.synth(LT_ETHERNET, frames.arp_reply(mac, ip, self.mac, self.ip))
 
 
 async def _run(scan: _Scan) -> None:

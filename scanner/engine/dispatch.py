@@ -31,30 +31,36 @@ from scanner.decoders import (
 from scanner.engine.flows import Direction, Fragments
 from scanner.engine.hosts import Sightings
 from scanner.model import Meta, Observation
+from scanner.wire import (
+    ET_ARP,
+    ET_IPV4,
+    ET_IPV6,
+    IPPROTO_ICMPV6,
+    IPPROTO_TCP,
+    IPPROTO_UDP,
+    LT_ETHERNET,
+    LT_IPV4,
+    LT_IPV6,
+    LT_LOOP,
+    LT_NULL,
+    LT_RAW,
+    LT_SLL,
+    LT_SLL2,
+    TCP_ACK,
+    TCP_FIN,
+    TCP_RST,
+    TCP_SYN,
+    VLAN_TYPES,
+)
 
 log = logging.getLogger(__name__)
 
 Decoder = Callable[[bytes, Meta], list[Observation]]
 Sink = Callable[[Observation], None]
 
-# link types (tcpdump.org LINKTYPE_*)
-LT_NULL, LT_ETHERNET, LT_RAW, LT_LOOP, LT_SLL, LT_IPV4, LT_IPV6, LT_SLL2 = (
-    0, 1, 101, 108, 113, 228, 229, 276,
-)  # fmt: skip
-ET_IPV4, ET_IPV6, ET_ARP, ET_VLAN, ET_QINQ, ET_QINQ_OLD = (
-    0x0800,
-    0x86DD,
-    0x0806,
-    0x8100,
-    0x88A8,
-    0x9100,
-)
-VLAN_TYPES = frozenset({ET_VLAN, ET_QINQ, ET_QINQ_OLD})
-IPPROTO_TCP, IPPROTO_UDP, IPPROTO_ICMPV6 = 6, 17, 58
 IPV6_EXT = frozenset({0, 43, 60})  # hop-by-hop, routing, destination options
 IPV6_FRAG = 44
 NDP_TYPES = frozenset({133, 134, 135, 136})
-TCP_FIN, TCP_SYN, TCP_RST, TCP_ACK = 0x01, 0x02, 0x04, 0x10
 
 DECIDE_AT = 16  # bytes of a direction's start that _interest needs to recognise a banner
 MEMO_ENTRIES = 4096  # remembered UDP decodes; the table is emptied when full

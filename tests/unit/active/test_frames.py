@@ -9,6 +9,7 @@ from scanner.engine.dispatch import Dispatcher
 from scanner.engine.hosts import Sightings
 from scanner.model import Kind, Observation
 from scanner.sources.capture import ReadState, read_records
+from scanner.wire import LT_ETHERNET, LT_RAW
 
 # 16-byte reply of a Hikvision SDK port (PROTOCOLS §4)
 HIK_SDK_REPLY = bytes.fromhex("00000010 0000001e 0000001e 00000000")
@@ -51,7 +52,7 @@ def test_tcp_conversation_goes_through_the_dispatcher() -> None:
     conv.client_sends(b"GET / HTTP/1.1\r\nHost: 10.0.0.2\r\n\r\n")
     conv.server_sends(HTTP_REPLY)
     conv.close()
-    seen, sightings = dispatch(*((frames.LINKTYPE_RAW, p) for p in conv.packets))
+    seen, sightings = dispatch(*((LT_RAW, p) for p in conv.packets))
     server = [(o.kind, o.value, o.meta.src_ip) for o in seen if o.kind is Kind.HTTP_SERVER]
     assert server == [(Kind.HTTP_SERVER, "App-webs/", "10.0.0.2")]
     assert sightings.services[(None, socket.inet_aton("10.0.0.2"))] == {("tcp", 80)}
@@ -62,13 +63,13 @@ def test_raw_frames_leave_no_mac_sightings() -> None:
     conv.open()
     conv.server_sends(HIK_SDK_REPLY)
     conv.close()
-    _, sightings = dispatch(*((frames.LINKTYPE_RAW, p) for p in conv.packets))
+    _, sightings = dispatch(*((LT_RAW, p) for p in conv.packets))
     assert sightings.pairs == {}
 
 
 def test_arp_reply_binds_the_neighbour_mac() -> None:
     frame = frames.arp_reply(bytes.fromhex("c056e3440801"), "10.0.0.2", bytes(6), "10.0.0.1")
-    seen, _ = dispatch((frames.LINKTYPE_ETHERNET, frame))
+    seen, _ = dispatch((LT_ETHERNET, frame))
     assert [(o.kind, o.attrs["mac"], o.attrs["ip"]) for o in seen] == [
         (Kind.MAC_IP, "c0:56:e3:44:08:01", "10.0.0.2")
     ]
@@ -88,9 +89,9 @@ def test_pcapng_round_trip_keeps_link_types_and_bytes(tmp_path: Path) -> None:
     udp = frames.udp_packet("10.0.0.1", 5000, "239.255.255.250", 37020, b"<Probe/>")
     arp = frames.arp_reply(bytes.fromhex("020000000002"), "10.0.0.2", bytes(6), "10.0.0.1")
     with pcapng.PcapNgWriter(path, "veth0", "a comment") as writer:
-        writer.write(frames.LINKTYPE_RAW, 1.25, udp)
-        writer.write(frames.LINKTYPE_ETHERNET, 2.5, arp, "made from the neighbour table")
+        writer.write(LT_RAW, 1.25, udp)
+        writer.write(LT_ETHERNET, 2.5, arp, "made from the neighbour table")
     state = ReadState(path=str(path))
     records = list(read_records(path, state))
-    assert records == [(frames.LINKTYPE_RAW, 1.25, udp), (frames.LINKTYPE_ETHERNET, 2.5, arp)]
+    assert records == [(LT_RAW, 1.25, udp), (LT_ETHERNET, 2.5, arp)]
     assert state.warnings == []
