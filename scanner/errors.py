@@ -1,14 +1,29 @@
-"""The one exception hierarchy of camscan."""
+"""The one exception hierarchy of camscan; each error carries the exit status it stands for."""
 
 from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitStatus(IntEnum):
+    """What the process exit code means (DESIGN §3.1)."""
+
+    OK = 0
+    POLICY = 1  # --fail-on condition met (devices of concern, or new ones)
+    USAGE = 2  # bad usage or unreadable input
+    RUNTIME = 3  # the environment stopped the run (privileges, interface)
 
 
 class ScannerError(Exception):
     """Base of every error camscan raises on purpose."""
 
+    exit_status = ExitStatus.RUNTIME
+
 
 class InputError(ScannerError):
     """An input file or argument cannot be used (exit status 2)."""
+
+    exit_status = ExitStatus.USAGE
 
 
 class CaptureFormatError(InputError):
@@ -16,7 +31,9 @@ class CaptureFormatError(InputError):
 
 
 class DatabaseError(ScannerError):
-    """vendor_db is malformed or a fingerprint fails its own examples."""
+    """vendor_db is malformed or a fingerprint fails its own examples (exit status 2)."""
+
+    exit_status = ExitStatus.USAGE
 
 
 class RuntimeFailure(ScannerError):

@@ -1,5 +1,5 @@
-"""The scan: ARP sweep, discovery, TCP checks and banners run concurrently, and every frame sent
-or received goes through the same Dispatcher and Engine as `camscan pcap`."""
+"""The scan: ARP sweep, discovery, TCP checks and banners run concurrently; every frame sent or
+received goes to the caller's FrameSink (the same Dispatcher and Engine as `camscan pcap`)."""
 
 from __future__ import annotations
 
@@ -14,21 +14,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from ipaddress import IPv4Interface
 from pathlib import Path
-from typing import Any
 
 from scanner.active import banners, frames, probes
-from scanner.active.capture import FrameSink, RawCapture, open_raw
-from scanner.active.pcapng import PcapNgWriter
-from scanner.active.report import ScanResult, findings
 from scanner.active.senders import TokenBucket, UdpEndpoint, bind_to_device, udp_endpoint
 from scanner.active.targets import Targets, interface_mac
-from scanner.db import VendorDB
-from scanner.db.types import Policy
 from scanner.decoders import dhip, dns, sadp, wsd
-from scanner.engine.core import Engine
-from scanner.engine.dispatch import Dispatcher
 from scanner.errors import RuntimeFailure
 from scanner.model import Kind, Observation
+from scanner.sources.live import FrameSink, RawCapture, open_raw
 from scanner.wire import LT_ETHERNET, LT_RAW
 
 log = logging.getLogger(__name__)
@@ -72,21 +65,27 @@ def overall_bound(config: ScanConfig) -> float:
     return config.listen_window + 4 * config.timeout + packets / config.rate * 1.5 + 30
 
 
-class _Scan:
-    """State of one running scan."""
+@dataclass(slots=True)
+class ScanOutcome:
+    """What a scan adds to its run: warnings, capabilities, per-phase counts."""
 
-    def __init__(self, config: ScanConfig, db: VendorDB, policy: Policy, progress: Progress | None):
+    warnings: list[str]
+    capabilities: dict[str, bool]
+    phases: dict[str, dict[str, int]]
+
+
+class Scan:
+    """State of one running scan; `observe` must see every observation its frames produce."""
+
+    def __init__(
+        self,
+        config: ScanConfig,
+        sink: FrameSink,
+        http_paths: tuple[str, ...],
+        progress: Progress | None = None,
+    ) -> None:
         self.config = config
-        self.db = db
-        self.engine = Engine(db, policy)
-        self.dispatcher = Dispatcher(self._observe, self.engine.sightings)
-        self.dispatcher.input = self.engine.sightings.input = f"live:{config.interface}"
-        self.writer = (
-            PcapNgWriter(config.pcap_out, config.interface, "camscan scan")
-            if config.pcap_out
-            else None
-        )
-        self.sink = FrameSink(self.dispatcher, self.writer)
+        self.sink = sink
         self.progress = progress or (lambda phase, done, total: None)
         self.bucket = TokenBucket(config.rate)
         self.slots = asyncio.Semaphore(config.concurrency)
@@ -101,13 +100,11 @@ class _Scan:
         self.phases: dict[str, dict[str, int]] = {}
         self.warnings: list[str] = []
         self.capabilities: dict[str, bool] = {"root": os.geteuid() == 0}
-        self.http_paths = tuple(
-            p for p in banners.HTTP_PATHS if db.match("http_request", f"GET {p}", None) is None
-        )
+        self.http_paths = http_paths
 
     # -- frames and observations ----------------------------------------------------------
-    def _observe(self, obs: Observation) -> None:
-        self.engine.feed(obs)
+    def observe(self, obs: Observation) -> None:
+        """Learn live hosts from ARP replies and discovery answers as they are decoded."""
         if obs.kind is Kind.MAC_IP and obs.attrs.get("via") == "arp":
             self._alive(obs.attrs.get("ip"))
         elif obs.kind in ANSWER_KINDS and obs.meta.src_ip:
@@ -336,7 +333,7 @@ class _Scan:
                 self.synth(LT_ETHERNET, frames.arp_reply(mac, ip, self.mac, self.ip))
 
 
-async def _run(scan: _Scan) -> None:
+async def _run(scan: Scan) -> None:
     config = scan.config
     loop = asyncio.get_running_loop()
     raw = open_raw(config.interface) if config.raw else None
@@ -375,17 +372,10 @@ async def _run(scan: _Scan) -> None:
             scan.capture.close()
 
 
-def run_scan(
-    config: ScanConfig, db: VendorDB, policy: Policy, progress: Progress | None = None
-) -> ScanResult:
-    """Scan `config.targets` from `config.interface` and return the fused devices."""
-    scan = _Scan(config, db, policy, progress)
-    try:
-        asyncio.run(_run(scan))
-    finally:
-        if scan.writer is not None:
-            scan.writer.close()
-    scan.dispatcher.flush()
+def run_scan(scan: Scan) -> ScanOutcome:
+    """Run the scan to its end (or its overall bound); the sink has seen every frame."""
+    asyncio.run(_run(scan))
+    config = scan.config
     outside = [ip for ip in sorted(scan.responders, key=_ip_key) if ip not in config.targets]
     for ip in outside[:MAX_OUTSIDE_WARNINGS]:
         scan.warnings.append(f"{ip} answered discovery but is outside the scanned subnets")
@@ -394,7 +384,7 @@ def run_scan(
             f"and {len(outside) - MAX_OUTSIDE_WARNINGS} more addresses outside the scanned "
             "subnets answered discovery (see the report's devices)"
         )
-    return _result(scan)
+    return ScanOutcome(scan.warnings, scan.capabilities, scan.phases)
 
 
 def _ip_key(ip: str) -> tuple[int, str]:
@@ -402,27 +392,3 @@ def _ip_key(ip: str) -> tuple[int, str]:
         return (int(ipaddress.ip_address(ip)), ip)
     except ValueError:
         return (-1, ip)
-
-
-def _result(scan: _Scan) -> ScanResult:
-    stats = {
-        "frames": scan.sink.frames,
-        "bytes": scan.sink.octets,
-        "decode_errors": scan.dispatcher.decode_errors,
-        "observations": scan.engine.observations,
-        "targets": len(scan.config.targets),
-    }
-    return ScanResult(scan.engine.devices(), stats, scan.warnings, scan.capabilities, scan.phases)
-
-
-def scan_report(
-    config: ScanConfig, db: VendorDB, policy: Policy, progress: Progress | None = None
-) -> dict[str, Any]:
-    """The findings document of one scan, with its targets, interface and phase counts."""
-    started = time.time()
-    result = run_scan(config, db, policy, progress)
-    report = findings(result, db, "scan", list(config.targets.specs), policy, started)
-    report["run"]["targets"] = list(config.targets.specs)
-    report["run"]["interface"] = config.interface
-    report["run"]["phases"] = result.phases
-    return report

@@ -1,4 +1,4 @@
-"""`camscan scan` and `camscan listen`: thin commands over scanner.active.run."""
+"""`camscan scan` and `camscan listen`: thin commands over scanner.app."""
 
 from __future__ import annotations
 
@@ -9,24 +9,23 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from scanner.cli.main import (
+from scanner.cli.common import (
     FailOn,
+    FailOnOpt,
     Format,
     FormatOpt,
     OutputOpt,
     PolicyOpt,
     QuietOpt,
     VerboseOpt,
-    _console,
-    _emit,
-    _fail,
-    _setup_logging,
-    _stdout_carries_data,
-    app,
+    console,
+    emit,
+    exit_on_policy,
     load_policy,
+    setup_logging,
+    stdout_carries_data,
 )
-from scanner.cli.status import ExitStatus
-from scanner.errors import InputError, RuntimeFailure, ScannerError
+from scanner.errors import ExitStatus, InputError, RuntimeFailure
 
 DEFAULT_PORTS = "80,443,554,8000,8080,8443,37777,34567"
 HOW_TO_START = (
@@ -41,7 +40,6 @@ PcapOutOpt = Annotated[
     Path | None,
     typer.Option("--pcap-out", help="Write every frame sent and received (pcapng)."),
 ]
-FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when this holds.")]
 
 
 def parse_ports(text: str) -> tuple[int, ...]:
@@ -62,7 +60,6 @@ def parse_ports(text: str) -> tuple[int, ...]:
     return tuple(ports)
 
 
-@app.command()
 def scan(
     targets: Annotated[
         list[str] | None,
@@ -103,52 +100,29 @@ def scan(
     verbose: VerboseOpt = 0,
 ) -> None:
     """Actively discover devices on the given targets or the interface's subnets."""
-    _setup_logging(verbose)
+    setup_logging(verbose)
     if not targets and not iface:
-        _console(stderr=True).print(HOW_TO_START, markup=False, soft_wrap=True)
+        console(stderr=True).print(HOW_TO_START, markup=False, soft_wrap=True)
         raise typer.Exit(int(ExitStatus.USAGE))
-    from scanner.active.run import ScanConfig, scan_report
-    from scanner.active.targets import scope
+    from scanner import app
 
     db, pol = load_policy(policy)
-    try:
-        checked_ports = parse_ports(ports)
-        chosen, interface, networks = scope(targets or [], iface, allow_large)
-        config = ScanConfig(
-            chosen, interface, networks, listen_window, rate, concurrency, timeout,
-            checked_ports, pcap_out, not no_raw,
-        )  # fmt: skip
-    except RuntimeFailure as exc:
-        raise _fail(str(exc), ExitStatus.RUNTIME) from None
-    except ScannerError as exc:
-        raise _fail(str(exc), ExitStatus.USAGE) from None
-    human = _console(stderr=_stdout_carries_data(output, fmt))
+    config = app.scan_config(
+        targets or [], iface, allow_large, listen_window=listen_window, rate=rate,
+        concurrency=concurrency, timeout=timeout, ports=parse_ports(ports), pcap_out=pcap_out,
+        raw=not no_raw,
+    )  # fmt: skip
+    human = console(stderr=stdout_carries_data(output, fmt))
     try:
         with _ScanProgress(quiet) as progress:
-            report = scan_report(config, db, pol, progress)
-    except RuntimeFailure as exc:
-        raise _fail(str(exc), ExitStatus.RUNTIME) from None
-    except InputError as exc:
-        raise _fail(str(exc), ExitStatus.USAGE) from None
+            run = app.scan(config, db, pol, progress)
     except OSError as exc:
-        raise _fail(f"scan failed: {exc}", ExitStatus.RUNTIME) from None
-    _finish(report, output, fmt, quiet, human, fail_on)
+        raise RuntimeFailure(f"scan failed: {exc}") from None
+    report = app.findings(run, db, pol)
+    emit(report, output, fmt, quiet, human)
+    exit_on_policy(report, fail_on)
 
 
-def _finish(
-    report: dict[str, Any],
-    output: str | None,
-    fmt: Format,
-    quiet: bool,
-    human: Console,
-    fail_on: FailOn,
-) -> None:
-    _emit(report, output, fmt, quiet, human)
-    if fail_on is FailOn.concern and report["summary"]["of_concern"]:
-        raise typer.Exit(int(ExitStatus.POLICY))
-
-
-@app.command()
 def listen(
     iface: Annotated[str, typer.Option("--iface", help="Interface to listen on.")],
     seconds: Annotated[
@@ -163,24 +137,20 @@ def listen(
     verbose: VerboseOpt = 0,
 ) -> None:
     """Listen passively on an interface (needs raw-socket privileges); sends nothing."""
-    _setup_logging(verbose)
-    from scanner.active.listen import listen_report
-    from scanner.active.targets import check_interface
+    setup_logging(verbose)
+    from scanner import app
 
     db, pol = load_policy(policy)
-    human = _console(stderr=_stdout_carries_data(output, fmt))
+    human = console(stderr=stdout_carries_data(output, fmt))
+    if not quiet and sys.stderr.isatty():
+        console(stderr=True).print(f"listening on {iface} for {seconds:g} s", markup=False)
     try:
-        check_interface(iface)
-        if not quiet and sys.stderr.isatty():
-            _console(stderr=True).print(f"listening on {iface} for {seconds:g} s", markup=False)
-        report = listen_report(iface, seconds, db, pol, pcap_out)
-    except RuntimeFailure as exc:
-        raise _fail(str(exc), ExitStatus.RUNTIME) from None
-    except InputError as exc:
-        raise _fail(str(exc), ExitStatus.USAGE) from None
+        run = app.listen(iface, seconds, db, pol, pcap_out)
     except OSError as exc:
-        raise _fail(f"listening failed: {exc}", ExitStatus.RUNTIME) from None
-    _finish(report, output, fmt, quiet, human, fail_on)
+        raise RuntimeFailure(f"listening failed: {exc}") from None
+    report = app.findings(run, db, pol)
+    emit(report, output, fmt, quiet, human)
+    exit_on_policy(report, fail_on)
 
 
 class _ScanProgress:

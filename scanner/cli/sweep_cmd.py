@@ -12,18 +12,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from scanner.cli.main import (
+from scanner.cli.common import (
     Format,
     OutputOpt,
     QuietOpt,
     VerboseOpt,
-    _console,
-    _fail,
-    _setup_logging,
-    app,
+    console,
+    setup_logging,
 )
-from scanner.cli.status import ExitStatus
-from scanner.errors import InputError, RuntimeFailure, ScannerError
+from scanner.errors import ExitStatus, InputError
 from scanner.output.sanitize import terminal_safe
 
 MAX_REPORT_BYTES = 256 << 20  # a saved report larger than this is not one camscan wrote
@@ -60,7 +57,6 @@ DbOpt = Annotated[
 ]
 
 
-@app.command("sweep")
 def sweep_cmd(
     config: Annotated[
         Path | None, typer.Option("--config", "-c", help="Sweep config (TOML).")
@@ -89,26 +85,21 @@ def sweep_cmd(
     verbose: VerboseOpt = 0,
 ) -> None:
     """Sweep a site: find devices, record them in the history, report what changed."""
-    _setup_logging(verbose)
+    setup_logging(verbose)
     from scanner.sweep import config as sweep_config
     from scanner.sweep.run import policy_broken, run_sweep, summary_line
 
-    try:
-        data = sweep_config.load_file(config) if config else {}
-        cfg = sweep_config.build(
-            data, site=site, pcaps=[str(p) for p in pcap or []] or None, db=db,
-            output=None if output == "-" else output, policy=policy,
-            fail_on=fail_on.value if fail_on else None, lock_timeout=lock_timeout,
-        )  # fmt: skip
-        result = run_sweep(cfg)
-    except RuntimeFailure as exc:
-        raise _fail(str(exc), ExitStatus.RUNTIME) from None
-    except ScannerError as exc:
-        raise _fail(str(exc), ExitStatus.USAGE) from None
+    data = sweep_config.load_file(config) if config else {}
+    cfg = sweep_config.build(
+        data, site=site, pcaps=[str(p) for p in pcap or []] or None, db=db,
+        output=None if output == "-" else output, policy=policy,
+        fail_on=fail_on.value if fail_on else None, lock_timeout=lock_timeout,
+    )  # fmt: skip
+    result = run_sweep(cfg)
     report = result.report
     _print_sweep(report, output == "-", fmt, quiet)
     if not quiet:
-        errors = _console(stderr=True)
+        errors = console(stderr=True)
         errors.print(f"camscan: {summary_line(report)}", markup=False, soft_wrap=True)
         for path in result.written:
             errors.print(f"camscan: report written to {path}", markup=False, soft_wrap=True)
@@ -117,21 +108,19 @@ def sweep_cmd(
 
 
 def _print_sweep(report: dict[str, Any], json_to_stdout: bool, fmt: Format, quiet: bool) -> None:
-    from scanner.output import csvout, jsonout, ndjson, table
+    from scanner.output import table
+    from scanner.output.render import render
 
     if json_to_stdout or fmt is Format.json:
-        sys.stdout.write(jsonout.dumps(report))
-    elif fmt is Format.ndjson:
-        sys.stdout.writelines(line + "\n" for line in ndjson.lines(report))
-    elif fmt is Format.csv:
-        sys.stdout.write(csvout.render(report))
+        sys.stdout.write(render(report, "json"))
+    elif fmt in (Format.ndjson, Format.csv):
+        sys.stdout.write(render(report, fmt.value))
     elif not quiet:
-        console = _console()
-        table.render_table(report, console)
-        _print_diff(report["sweep"], report["devices"], console)
+        out = console()
+        table.render_table(report, out)
+        _print_diff(report["sweep"], report["devices"], out)
 
 
-@app.command("history")
 def history_cmd(
     site: Annotated[str | None, typer.Option("--site", help="Only this site.")] = None,
     db: DbOpt = None,
@@ -145,12 +134,7 @@ def history_cmd(
     from scanner.sweep.config import default_db_path
     from scanner.sweep.history import runs_of
 
-    try:
-        rows = runs_of(db or default_db_path(), site)
-    except RuntimeFailure as exc:
-        raise _fail(str(exc), ExitStatus.RUNTIME) from None
-    except ScannerError as exc:
-        raise _fail(str(exc), ExitStatus.USAGE) from None
+    rows = runs_of(db or default_db_path(), site)
     if fmt is ListFormat.json:
         sys.stdout.write(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
         return
@@ -159,10 +143,9 @@ def history_cmd(
     grid = Table(*columns)
     for row in rows:
         grid.add_row(*(terminal_safe(str(getattr(row, c))) for c in columns))
-    _console().print(grid)
+    console().print(grid)
 
 
-@app.command("diff")
 def diff_cmd(
     old: Annotated[Path, typer.Argument(help="The older findings JSON.")],
     new: Annotated[Path, typer.Argument(help="The newer findings JSON.")],
@@ -173,15 +156,12 @@ def diff_cmd(
     """What appeared, changed and disappeared between two reports (matched by MAC or serial)."""
     from scanner.sweep.diff import diff_devices
 
-    try:
-        before, after = load_report(old), load_report(new)
-    except InputError as exc:
-        raise _fail(str(exc), ExitStatus.USAGE) from None
+    before, after = load_report(old), load_report(new)
     result = diff_devices(before["devices"], after["devices"]).as_dict()
     if fmt is ListFormat.json:
         sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
         return
-    _print_diff(result, after["devices"], _console())
+    _print_diff(result, after["devices"], console())
 
 
 def _print_diff(diff: dict[str, Any], devices: list[dict[str, Any]], console: Console) -> None:
@@ -203,7 +183,6 @@ def _describe(device: dict[str, Any]) -> str:
     return terminal_safe(" ".join(str(p) for p in parts if p))
 
 
-@app.command("report")
 def report_cmd(
     file: Annotated[Path, typer.Argument(help="A findings JSON written by camscan.")],
     fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = (
@@ -214,16 +193,13 @@ def report_cmd(
     ] = None,
 ) -> None:
     """Render a saved report as HTML (self-contained, printable), CSV or Markdown."""
-    from scanner.sweep.outputs import render, write_text
+    from scanner.output.render import render, write_text
 
-    try:
-        text = _render(load_report(file), fmt.value, render)
-        if output is None:
-            sys.stdout.write(text)
-        else:
-            write_text(output, text)
-    except ScannerError as exc:
-        raise _fail(str(exc), ExitStatus.USAGE) from None
+    text = _render(load_report(file), fmt.value, render)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text(output, text)
 
 
 def _render(report: dict[str, Any], fmt: str, render: Any) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import importlib
 import logging
 import secrets
 import time
@@ -13,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from scanner.errors import InputError, RuntimeFailure
+from scanner.errors import InputError
 from scanner.sweep.config import SourceSpec, SweepConfig, report_path
 from scanner.sweep.history import History, Recorded
 from scanner.sweep.lock import site_lock
@@ -22,9 +21,6 @@ logger = logging.getLogger(__name__)
 
 # (source spec, policy name) -> a findings report (camscan.findings/1) of what the source saw.
 Source = Callable[[SourceSpec, str], dict[str, Any]]
-ACTIVE_MODULE = "scanner.active"
-ACTIVE_ENTRY = "sweep_findings"  # scanner.active.sweep_findings(**SourceSpec fields, policy=...)
-UNAVAILABLE = "active scanning is not available in this build"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,48 +32,30 @@ class SweepResult:
 
 
 def collect(spec: SourceSpec, policy: str) -> dict[str, Any]:
-    """Findings from the configured source: replayed captures here, active sources elsewhere."""
-    if spec.kind == "pcap":
-        return pcap_source(spec, policy)
-    return active_source(spec, policy)
+    """Findings of the configured source: replayed captures, a scan, or listening.
 
-
-def pcap_source(spec: SourceSpec, policy: str) -> dict[str, Any]:
-    """Findings of the captures in `spec.paths`; InputError if any cannot be read."""
+    InputError for unreadable captures, bad targets or an unknown policy; RuntimeFailure for a
+    missing interface or missing privileges.
+    """
+    from scanner import app
     from scanner.db import load_db
-    from scanner.engine.pipeline import analyse_captures
-    from scanner.engine.report import build_report
 
     db = load_db()
     pol = db.policy(policy)
-    paths = [Path(p) for p in spec.paths]
-    started = time.time()
-    result = analyse_captures(paths, db, pol)
-    if result.unreadable:
-        raise InputError("; ".join(result.unreadable))
-    return build_report(
-        result.devices, db, mode="pcap", inputs=list(spec.paths), policy=policy,
-        started=started, finished=time.time(), stats=result.stats,
-        warnings=result.warnings, capabilities={"root": False},
-    )  # fmt: skip
-
-
-def active_source(spec: SourceSpec, policy: str) -> dict[str, Any]:
-    """Findings of `scanner.active.sweep_findings` (scan/listen); RuntimeFailure when absent."""
-    try:
-        module = importlib.import_module(ACTIVE_MODULE)
-    except ModuleNotFoundError as exc:
-        if exc.name != ACTIVE_MODULE:
-            raise
-        raise RuntimeFailure(UNAVAILABLE) from None
-    entry = getattr(module, ACTIVE_ENTRY, None)
-    if not callable(entry):
-        raise RuntimeFailure(UNAVAILABLE)
-    report: dict[str, Any] = entry(
-        mode=spec.kind, targets=list(spec.targets), iface=spec.iface, seconds=spec.seconds,
-        policy=policy,
-    )  # fmt: skip
-    return report
+    if spec.kind == "pcap":
+        run = app.analyse_files([Path(p) for p in spec.paths], db, pol)
+        if run.unreadable:
+            raise InputError("; ".join(run.unreadable))
+    elif spec.kind == "listen":
+        if spec.iface is None:
+            raise InputError("listening needs an interface")
+        seconds = spec.seconds if spec.seconds is not None else 60.0
+        run = app.listen(spec.iface, seconds, db, pol)
+    else:
+        window = spec.seconds if spec.seconds is not None else 3.0
+        config = app.scan_config(spec.targets, spec.iface, listen_window=window)
+        run = app.scan(config, db, pol)
+    return app.findings(run, db, pol)
 
 
 def run_sweep(config: SweepConfig, source: Source = collect) -> SweepResult:
@@ -140,7 +118,7 @@ def summary_line(report: Mapping[str, Any]) -> str:
 
 def write_reports(report: Mapping[str, Any], templates: Mapping[str, str]) -> tuple[Path, ...]:
     """Write each configured report format atomically; return the paths written."""
-    from scanner.sweep.outputs import render, write_text
+    from scanner.output.render import render, write_text
 
     sweep = report["sweep"]
     date = report["generated_at"][:10]

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from scanner import app
 from scanner.db import load_db
-from scanner.engine.pipeline import analyse_captures
-from scanner.engine.report import build_report
 from scanner.output.validate import validate_report
 
 HERE = Path(__file__).resolve().parent
@@ -22,12 +21,8 @@ SUBPROCESS_TIMEOUT = 120  # seconds: a hang fails the test instead of the whole 
 def analyse(*paths: Path) -> Report:
     """The validated findings report `camscan pcap` would write for `paths`."""
     db = load_db()
-    result = analyse_captures(list(paths), db, db.policy("default"))
-    report = build_report(
-        result.devices, db, mode="pcap", inputs=[str(p) for p in paths], policy="default",
-        started=0.0, finished=0.0, stats=result.stats,
-        warnings=result.warnings + result.unreadable, capabilities={"root": False},
-    )  # fmt: skip
+    policy = db.policy("default")
+    report = app.findings(app.analyse_files(list(paths), db, policy), db, policy)
     validate_report(report)
     return report
 

@@ -14,8 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+from scanner.app import analyse_files
 from scanner.db import load_db
-from scanner.engine.pipeline import analyse_captures
 
 WARM_UP = Path(__file__).resolve().parents[2] / "pcaps" / "synthetic" / "sadp.pcap"
 
@@ -24,10 +24,10 @@ def main(paths: list[Path]) -> None:
     """Print one JSON line: peak RSS growth (KiB), seconds, stats, warnings, devices."""
     db = load_db()
     policy = db.policy("default")
-    analyse_captures([WARM_UP], db, policy)
+    analyse_files([WARM_UP], db, policy)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()
-    result = analyse_captures(paths, db, policy)
+    result = analyse_files(paths, db, policy)
     seconds = time.perf_counter() - started
     grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
     summary = {

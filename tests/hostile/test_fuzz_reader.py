@@ -18,12 +18,11 @@ from hostile_fuzzing import assert_sane, mutated, seed_bytes
 from hypothesis import given
 from hypothesis import strategies as st
 
+from scanner import app
 from scanner.db import load_db
 from scanner.decoders import dhcp, dhip, dns, sadp, sdk, ssdp, wsd
 from scanner.engine.dispatch import Dispatcher
 from scanner.engine.hosts import Sightings
-from scanner.engine.pipeline import analyse_captures
-from scanner.engine.report import build_report
 from scanner.errors import CaptureFormatError
 from scanner.model import Observation
 from scanner.output import jsonout
@@ -198,12 +197,8 @@ def test_truncated_ipv4_header_counts_one_decode_error() -> None:
 @given(st.lists(mutated_capture(), min_size=1, max_size=3))
 def test_fuzz_analyse_captures_gives_a_valid_report(cases: list[tuple[str, bytes]]) -> None:
     paths = [write(f"full-{i}-{name}", data) for i, (name, data) in enumerate(cases)]
-    result = analyse_captures(paths, DB, POLICY)
-    assert len(result.unreadable) <= len(paths)
-    report = build_report(
-        result.devices, DB, mode="pcap", inputs=[str(p) for p in paths], policy="default",
-        started=0.0, finished=0.0, stats=result.stats,
-        warnings=result.warnings + result.unreadable, capabilities={"root": False},
-    )  # fmt: skip
+    run = app.analyse_files(paths, DB, POLICY)
+    assert len(run.unreadable) <= len(paths)
+    report = app.findings(run, DB, POLICY)
     validate_report(report)
     assert json.loads(jsonout.dumps(report))["schema"] == report["schema"]

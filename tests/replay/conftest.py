@@ -8,9 +8,8 @@ from typing import Any
 
 import pytest
 
+from scanner import app
 from scanner.db import load_db
-from scanner.engine.pipeline import analyse_captures
-from scanner.engine.report import build_report
 from scanner.output.validate import validate_report
 
 Report = dict[str, Any]
@@ -19,19 +18,12 @@ Report = dict[str, Any]
 def analyse(paths: list[Path], policy: str = "default") -> Report:
     """The findings report for `paths`, run timestamps pinned to the epoch, validated."""
     db = load_db()
-    result = analyse_captures(paths, db, db.policy(policy))
-    report = build_report(
-        result.devices,
-        db,
-        mode="pcap",
-        inputs=[p.name for p in paths],
-        policy=policy,
-        started=0.0,
-        finished=0.0,
-        stats=result.stats,
-        warnings=result.warnings + result.unreadable,
-        capabilities={"root": False},
-    )
+    pol = db.policy(policy)
+    run = app.analyse_files(paths, db, pol)
+    # golden reports must not depend on where or by whom they were made
+    run.inputs, run.started, run.finished = [p.name for p in paths], 0.0, 0.0
+    run.capabilities = {"root": False}
+    report = app.findings(run, db, pol)
     validate_report(report)
     return report
 

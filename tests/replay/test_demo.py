@@ -15,14 +15,13 @@ OF_CONCERN = {"hikvision", "dahua"}
 
 @pytest.fixture(scope="module")
 def demo() -> dict[str, dict[str, Any]]:
+    from scanner import app
     from scanner.db import load_db
-    from scanner.engine.pipeline import analyse_captures
 
     db = load_db()
-    result = analyse_captures([DEMO / "store-lan.pcapng"], db, db.policy("default"))
-    from scanner.engine.report import device_dict
-
-    return {d["id"]: d for d in (device_dict(dev) for dev in result.devices)}
+    policy = db.policy("default")
+    report = app.findings(app.analyse_files([DEMO / "store-lan.pcapng"], db, policy), db, policy)
+    return {d["id"]: d for d in report["devices"]}
 
 
 @pytest.mark.parametrize("host", PLANTED, ids=lambda h: h["name"])

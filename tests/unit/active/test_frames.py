@@ -4,10 +4,11 @@ import socket
 import struct
 from pathlib import Path
 
-from scanner.active import frames, pcapng
+from scanner.active import frames
 from scanner.engine.dispatch import Dispatcher
 from scanner.engine.hosts import Sightings
 from scanner.model import Kind, Observation
+from scanner.sources import pcapng
 from scanner.sources.capture import ReadState, read_records
 from scanner.wire import LT_ETHERNET, LT_RAW
 

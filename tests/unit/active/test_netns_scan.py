@@ -107,11 +107,12 @@ def test_fail_on_concern_exits_1(netns_pair: NetnsPair) -> None:
     assert (result.returncode, json.loads(result.stdout)["summary"]["of_concern"]) == (1, 1)
 
 
-def test_sweep_entry_point_returns_a_scan_report(netns_pair: NetnsPair) -> None:
+def test_sweep_scan_source_returns_a_scan_report(netns_pair: NetnsPair) -> None:
     code = (
-        "import json; from scanner.active import sweep_findings; "
-        f"r = sweep_findings(mode='scan', targets=['{netns_pair.device_ip}'], "
-        f"iface='{netns_pair.scanner_if}', seconds=0.5, policy='default'); "
+        "import json; from scanner.sweep.config import SourceSpec; "
+        "from scanner.sweep.run import collect; "
+        f"r = collect(SourceSpec('scan', targets=('{netns_pair.device_ip}',), "
+        f"iface='{netns_pair.scanner_if}', seconds=0.5), 'default'); "
         "print(json.dumps([r['run']['mode'], r['summary']['of_concern']]))"
     )
     argv = ["ip", "netns", "exec", netns_pair.scanner_ns, sys.executable, "-c", code]

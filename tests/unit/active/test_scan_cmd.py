@@ -44,7 +44,7 @@ def test_listen_on_a_missing_interface_exits_3() -> None:
 
 
 def test_listen_without_raw_capture_exits_3(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("scanner.active.listen.open_raw", lambda iface: None)
+    monkeypatch.setattr("scanner.sources.live.open_raw", lambda iface: None)
     result = runner.invoke(app, ["listen", "--iface", "lo", "--seconds", "1"])
     assert (result.exit_code, "needs raw-socket privileges" in result.output) == (3, True)
 

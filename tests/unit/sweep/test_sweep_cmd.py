@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -61,34 +59,33 @@ def test_fail_on_never_exits_0_with_devices_of_concern(tmp_path: Path) -> None:
     assert sweep(tmp_path, "--pcap", str(SADP), "-q", "--fail-on", "never").exit_code == 0
 
 
-def test_scan_source_without_active_scanning_exits_3(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "scanner.active", types.ModuleType("scanner.active"))
+def test_scan_source_on_a_missing_interface_exits_3_and_records_nothing(tmp_path: Path) -> None:
     config = tmp_path / "sweep.toml"
-    config.write_text('[source]\nkind = "scan"\ntargets = ["192.0.2.0/24"]\n')
+    config.write_text('[source]\nkind = "scan"\ntargets = ["192.0.2.0/24"]\niface = "nosuch9"\n')
     result = sweep(tmp_path, "--config", str(config))
     assert result.exit_code == 3
-    assert "active scanning is not available in this build" in result.output
+    assert "no such interface: nosuch9" in result.output
     assert not (tmp_path / "h.db").exists()
 
 
-def test_scan_source_calls_the_active_entry_point(
+def test_listen_source_calls_the_application_listen(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    replay = json.loads(sweep(tmp_path / "a", "--pcap", str(SADP), "-o", "-", "-q").stdout)
-    del replay["sweep"]
-    calls: list[dict[str, Any]] = []
-    active = types.ModuleType("scanner.active")
-    active.sweep_findings = lambda **kw: calls.append(kw) or replay  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "scanner.active", active)
+    from scanner import app as application
+
+    calls: list[tuple[str, float, str]] = []
+
+    def listen(iface: str, seconds: float, db: Any, policy: Any) -> application.Run:
+        calls.append((iface, seconds, policy.name))
+        return application.analyse_files([SADP], db, policy)
+
+    monkeypatch.setattr(application, "listen", listen)
     config = tmp_path / "sweep.toml"
     config.write_text('[source]\nkind = "listen"\niface = "eth9"\nseconds = 30\n')
-    result = sweep(tmp_path, "--config", str(config), "-q", "--fail-on", "never")
+    result = sweep(tmp_path, "--config", str(config), "-q", "-o", "-", "--fail-on", "never")
     assert result.exit_code == 0, result.output
-    assert calls == [
-        {"mode": "listen", "targets": [], "iface": "eth9", "seconds": 30.0, "policy": "default"}
-    ]
+    assert calls == [("eth9", 30.0, "default")]
+    assert json.loads(result.stdout)["sweep"]["new"] == [HIK_CAM, VMS_PC]
 
 
 def test_history_lists_the_runs(tmp_path: Path) -> None:

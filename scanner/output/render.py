@@ -1,4 +1,5 @@
-"""Rendering a findings report in any file format and writing it atomically."""
+"""Rendering a findings report in any file format, and writing it atomically: the one place the
+CLI, sweeps and `camscan report` turn a report into text."""
 
 from __future__ import annotations
 
@@ -32,5 +33,4 @@ def write_text(path: Path, text: str) -> None:
     """Replace `path` with `text` atomically (readers see the old or the whole new file)."""
     from scanner.output import jsonout
 
-    # jsonout's temp-file-then-rename writer is format-agnostic; reuse it rather than copy it.
     jsonout.replace_atomically(path, jsonout.encode(text))

@@ -1,24 +1,25 @@
-"""Live frames: an AF_PACKET socket on the scan interface, and the sink that every frame goes
-through on its way to the Dispatcher and the --pcap-out file."""
+"""Live frames: an AF_PACKET socket on an interface, and the sink every frame goes through on its
+way to the engine's frame handler and the --pcap-out file."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from scanner.active.pcapng import PcapNgWriter
-from scanner.engine.dispatch import Dispatcher
-from scanner.wire import LT_ETHERNET as LINKTYPE_ETHERNET
-from scanner.wire import LT_RAW as LINKTYPE_RAW
+from scanner.errors import RuntimeFailure
+from scanner.sources.pcapng import PcapNgWriter
+from scanner.wire import LT_ETHERNET, LT_RAW
 
 log = logging.getLogger(__name__)
 
 ETH_P_ALL = 0x0003
 PACKET_OUTGOING = 4
 ARPHRD_ETHER, ARPHRD_LOOPBACK, ARPHRD_NONE = 1, 772, 0xFFFE
-_LINKTYPES = {ARPHRD_ETHER: LINKTYPE_ETHERNET, ARPHRD_NONE: LINKTYPE_RAW}
+_LINKTYPES = {ARPHRD_ETHER: LT_ETHERNET, ARPHRD_NONE: LT_RAW}
 RCVBUF = 8 << 20
 MAX_FRAME = 262144
 DRAIN_BATCH = 512  # frames per wake-up, so a flood cannot starve the probes
@@ -26,9 +27,9 @@ DRAIN_BATCH = 512  # frames per wake-up, so a flood cannot starve the probes
 
 @dataclass(slots=True)
 class FrameSink:
-    """Counts each frame, writes it to --pcap-out and feeds it to the dispatcher."""
+    """Counts each frame, writes it to --pcap-out and hands it to `frame` (the dispatcher's)."""
 
-    dispatcher: Dispatcher
+    frame: Callable[[int, float, bytes], None]
     writer: PcapNgWriter | None = None
     frames: int = 0
     octets: int = 0
@@ -39,7 +40,7 @@ class FrameSink:
         self.octets += len(data)
         if self.writer is not None:
             self.writer.write(linktype, ts, data, comment)
-        self.dispatcher.frame(linktype, ts, data)
+        self.frame(linktype, ts, data)
 
 
 def open_raw(iface: str) -> socket.socket | None:
@@ -88,7 +89,7 @@ class RawCapture:
         if hatype == ARPHRD_LOOPBACK:
             if pkttype == PACKET_OUTGOING:
                 return  # loopback shows every packet twice: keep the received copy
-            self.sink(LINKTYPE_RAW, time.time(), data[14:])
+            self.sink(LT_RAW, time.time(), data[14:])
             return
         linktype = _LINKTYPES.get(hatype)  # type: ignore[call-overload]
         if linktype is not None:
@@ -107,3 +108,34 @@ class RawCapture:
     def close(self) -> None:
         """Close the socket."""
         self.sock.close()
+
+
+def require_raw(iface: str) -> socket.socket:
+    """open_raw, or RuntimeFailure saying which privilege is missing."""
+    raw = open_raw(iface)
+    if raw is None:
+        raise RuntimeFailure(
+            f"listening on {iface} needs raw-socket privileges (root or CAP_NET_RAW)"
+        )
+    return raw
+
+
+def pump(raw: socket.socket, sink: FrameSink, seconds: float) -> None:
+    """Feed every frame `raw` receives to `sink` for `seconds` (Ctrl-C ends it early); close it."""
+    capture = RawCapture(raw, sink)
+
+    async def listen() -> None:
+        loop = asyncio.get_running_loop()
+        loop.add_reader(raw.fileno(), capture.drain)
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            loop.remove_reader(raw.fileno())
+            capture.drain()
+
+    try:
+        asyncio.run(listen())
+    except KeyboardInterrupt:
+        log.info("listening stopped by the user; reporting what was heard")
+    finally:
+        capture.close()

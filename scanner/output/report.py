@@ -1,4 +1,4 @@
-"""Rendering engine devices into the `camscan.findings/1` report dictionary (DESIGN §3.2)."""
+"""Engine devices as the `camscan.findings/1` report dictionary (DESIGN §3.2)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,221 @@
+"""The application layer: one entry point per source, each returning one `Run`.
+
+Captures, live listening and active scans all feed frames through one Session (an Engine and its
+Dispatcher); `findings` turns any Run into the `camscan.findings/1` document. The CLI, sweeps and
+tests call these functions and nothing below them.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scanner.db import VendorDB
+from scanner.db.types import Policy
+from scanner.engine.core import Device, Engine
+from scanner.engine.dispatch import Dispatcher
+from scanner.errors import CaptureFormatError
+from scanner.model import Observation
+from scanner.sources.capture import ReadState, read_records
+
+if TYPE_CHECKING:
+    from scanner.active.run import Progress as ScanProgress
+    from scanner.active.run import ScanConfig
+
+FileProgress = Callable[[int, int], None]  # (bytes consumed in this file, frames so far)
+PROGRESS_EVERY = 1 << 16
+
+
+@dataclass(slots=True)
+class Run:
+    """What one run found and how it went, whatever its source."""
+
+    mode: str
+    inputs: list[str]
+    started: float
+    finished: float = 0.0
+    devices: list[Device] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)  # inputs that gave nothing, one line each
+    capabilities: dict[str, bool] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)  # mode-specific `run` fields
+
+
+def is_root() -> bool:
+    """Whether the process runs with root's user id."""
+    return hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+class Session:
+    """An Engine and its Dispatcher wired together; `observer`, when set, sees every observation."""
+
+    def __init__(self, db: VendorDB, policy: Policy, input_name: str = "") -> None:
+        self.engine = Engine(db, policy)
+        self.observer: Callable[[Observation], None] | None = None
+        self.dispatcher = Dispatcher(self._observe, self.engine.sightings)
+        self.name(input_name)
+
+    def _observe(self, obs: Observation) -> None:
+        self.engine.feed(obs)
+        if self.observer is not None:
+            self.observer(obs)
+
+    def name(self, input_name: str) -> None:
+        """Name the input the next frames come from (frame numbers restart at 1)."""
+        self.dispatcher.input = self.engine.sightings.input = input_name
+        self.dispatcher.frame_no = 0
+
+    def close(self, run: Run, frames: int, octets: int) -> Run:
+        """Flush pending streams, resolve devices into `run` and add the session's counts."""
+        self.dispatcher.flush()
+        engine = self.engine
+        run.devices = engine.devices()
+        run.stats = {
+            "frames": frames,
+            "bytes": octets,
+            "decode_errors": self.dispatcher.decode_errors,
+            "observations": engine.observations,
+            **run.stats,
+        }
+        if engine.sightings.dropped or engine.evidence_dropped:
+            run.warnings.append(
+                f"bookkeeping limits reached: {engine.sightings.dropped} sightings and "
+                f"{engine.evidence_dropped} evidence items were not stored"
+            )
+        run.capabilities = {"root": is_root(), **run.capabilities}
+        run.finished = time.time()
+        return run
+
+
+def analyse_files(
+    paths: Sequence[Path], db: VendorDB, policy: Policy, progress: FileProgress | None = None
+) -> Run:
+    """Stream every capture through one session; unreadable files are reported, not fatal."""
+    run = Run("pcap", [str(p) for p in paths], time.time())
+    session = Session(db, policy)
+    frames = octets = 0
+    for path in paths:
+        state = ReadState(path=str(path))
+        session.name(path.name)
+        try:
+            _replay(session.dispatcher, path, state, progress)
+        except CaptureFormatError as exc:
+            run.unreadable.append(str(exc))
+            continue
+        finally:
+            frames += state.frames
+            octets += state.bytes
+        if state.damaged and not state.frames:
+            # damage before the first frame: nothing to show; the damage is the last warning
+            run.unreadable.append(state.warnings[-1])
+            continue
+        run.warnings.extend(state.warnings)
+        if not state.frames:
+            run.warnings.append(f"{path}: the capture holds no frames")
+        session.dispatcher.flush()
+    return session.close(run, frames, octets)
+
+
+def _replay(
+    dispatcher: Dispatcher, path: Path, state: ReadState, progress: FileProgress | None
+) -> None:
+    frame = dispatcher.frame
+    if progress is None:
+        for linktype, ts, data in read_records(path, state):
+            frame(linktype, ts, data)
+        return
+    for n, (linktype, ts, data) in enumerate(read_records(path, state), 1):
+        frame(linktype, ts, data)
+        if not n % PROGRESS_EVERY:
+            progress(state.consumed, n)
+
+
+def listen(
+    interface: str, seconds: float, db: VendorDB, policy: Policy, pcap_out: Path | None = None
+) -> Run:
+    """Passive listening on `interface` for `seconds`; RuntimeFailure without raw capture."""
+    from scanner.active.targets import check_interface
+    from scanner.sources import live
+    from scanner.sources.pcapng import PcapNgWriter
+
+    check_interface(interface)
+    name = f"live:{interface}"
+    run = Run("listen", [name], time.time(), details={"interface": interface})
+    raw = live.require_raw(interface)
+    session = Session(db, policy, name)
+    writer = PcapNgWriter(pcap_out, interface, "camscan listen") if pcap_out else None
+    sink = live.FrameSink(session.dispatcher.frame, writer)
+    try:
+        live.pump(raw, sink, seconds)
+    finally:
+        if writer is not None:
+            writer.close()
+    run.capabilities = {"raw_capture": True}
+    return session.close(run, sink.frames, sink.octets)
+
+
+def scan_config(
+    targets: Sequence[str], iface: str | None, allow_large: bool = False, **knobs: Any
+) -> ScanConfig:
+    """A ScanConfig for the given targets and/or interface (its own subnets when alone).
+
+    InputError for bad targets; RuntimeFailure for a missing interface or one without IPv4.
+    """
+    from scanner.active.run import ScanConfig
+    from scanner.active.targets import scope
+
+    chosen, interface, networks = scope(list(targets), iface, allow_large)
+    return ScanConfig(chosen, interface, networks, **knobs)
+
+
+def scan(
+    config: ScanConfig, db: VendorDB, policy: Policy, progress: ScanProgress | None = None
+) -> Run:
+    """Scan `config.targets` from `config.interface`; every frame goes through one session."""
+    from scanner.active import banners
+    from scanner.active.run import Scan, run_scan
+    from scanner.sources.live import FrameSink
+    from scanner.sources.pcapng import PcapNgWriter
+
+    specs = list(config.targets.specs)
+    details = {"targets": specs, "interface": config.interface}
+    run = Run("scan", specs, time.time(), details=details)
+    session = Session(db, policy, f"live:{config.interface}")
+    writer = (
+        PcapNgWriter(config.pcap_out, config.interface, "camscan scan") if config.pcap_out else None
+    )
+    sink = FrameSink(session.dispatcher.frame, writer)
+    # a path that a fingerprint reads as a client's request is evidence about the server asked:
+    # camscan's own request for it would count as evidence, so it is never asked
+    paths = tuple(
+        p for p in banners.HTTP_PATHS if db.match("http_request", f"GET {p}", None) is None
+    )
+    active = Scan(config, sink, paths, progress)
+    session.observer = active.observe
+    try:
+        outcome = run_scan(active)
+    finally:
+        if writer is not None:
+            writer.close()
+    run.warnings, run.capabilities = outcome.warnings, outcome.capabilities
+    run.details["phases"] = outcome.phases
+    run.stats = {"targets": len(config.targets)}
+    return session.close(run, sink.frames, sink.octets)
+
+
+def findings(run: Run, db: VendorDB, policy: Policy) -> dict[str, Any]:
+    """The `camscan.findings/1` document of a run; unreadable inputs are listed as warnings."""
+    from scanner.output.report import build_report
+
+    report = build_report(
+        run.devices, db, mode=run.mode, inputs=run.inputs, policy=policy.name,
+        started=run.started, finished=run.finished, stats=run.stats,
+        warnings=run.warnings + run.unreadable, capabilities=run.capabilities,
+    )  # fmt: skip
+    report["run"].update(run.details)
+    return report
