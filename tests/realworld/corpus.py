@@ -10,7 +10,7 @@ import re
 import sys
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -48,7 +48,6 @@ class Item:
     fmt: str = ""
     issuer: str = ""
     field: str = ""
-    extra: dict[str, object] = field(default_factory=dict)
 
     @property
     def family(self) -> bool | None:
