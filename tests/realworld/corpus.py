@@ -48,6 +48,7 @@ class Item:
     fmt: str = ""
     issuer: str = ""
     field: str = ""
+    cut: bool = False  # the value stops before the end of the device's message
 
     @property
     def family(self) -> bool | None:
@@ -124,6 +125,9 @@ def _item(source: str, entry: dict[str, object]) -> Item:
         raise CorpusError(f"{where}: {framing} needs request")
     if framing == "dhcp" and _text(entry, "field", where, False) not in ("hostname", "vendor_class"):
         raise CorpusError(f"{where}: dhcp needs field = hostname | vendor_class")
+    cut = entry.get("cut", False)
+    if not isinstance(cut, bool):
+        raise CorpusError(f"{where}: cut must be true or false")
     port = entry.get("port")
     if port is not None and not (isinstance(port, int) and 0 < port < 65536):
         raise CorpusError(f"{where}: port must be 1-65535")
@@ -135,6 +139,7 @@ def _item(source: str, entry: dict[str, object]) -> Item:
         request=_text(entry, "request", where, False), port=port,  # type: ignore[arg-type]
         status=_text(entry, "status", where, False), fmt=fmt,
         issuer=_text(entry, "issuer", where, False), field=_text(entry, "field", where, False),
+        cut=cut,
     )  # fmt: skip
 
 
