@@ -37,9 +37,16 @@ class Kind(StrEnum):
     HTTP_BODY = "http_body"  # value: start of the response body (bounded)
     HTTP_LOCATION = "http_location"  # value: Location header
     HTTP_REQUEST = "http_request"  # value: "METHOD path" of a request (about the receiver)
+    DEVICE_INFO = "device_info"  # value: maker, model or serial a body states; attrs: the fields
+    XML_NAMESPACE = "xml_namespace"  # value: a namespace URI a response body declares; attrs: root
+    CGI_KEYS = "cgi_keys"  # value: keys of a key=value response body, joined by ","
+    STATED_MAC = "stated_mac"  # value: a MAC a device states as its own (realm, DeviceInfo); via
+    MEDIA_URI = "media_uri"  # value: path?query of a stream/service URI a device states as its own
     RTSP_SERVER = "rtsp_server"  # value: Server header of an RTSP response
     RTSP_AUTH = "rtsp_www_authenticate"  # value: one WWW-Authenticate value of an RTSP response
     RTSP_PUBLIC = "rtsp_public"  # value: Public header (method list)
+    RTSP_HEADERS = "rtsp_header_names"  # value: response header names as sent, joined by ","
+    RTSP_SDP = "rtsp_sdp"  # value: SDP body of a DESCRIBE reply, lines joined by "\n" (bounded)
     RTSP_REQUEST = "rtsp_request"  # value: path of an RTSP request URL (about the receiver)
     TLS_SUBJECT = "tls_subject"  # value: leaf certificate subject, RFC 4514 order "CN=..,O=.."
     TLS_ISSUER = "tls_issuer"  # value: leaf certificate issuer, same form

@@ -83,10 +83,29 @@ class VendorDB:
 
     def _first(self, kind: str, value: str, attrs: Mapping[str, str] | None) -> Match | None:
         for entry in self.entries(kind):
-            found = entry.match(value, attrs)
+            found = self.entry_match(entry, value, attrs)
             if found is not None:
                 return found
         return None
+
+    def entry_match(
+        self, entry: Entry, value: str, attrs: Mapping[str, str] | None = None
+    ) -> Match | None:
+        """`entry`'s Match for `value`, with the claims a `claims_from` source adds."""
+        found = entry.match(value, attrs)
+        if found is not None and entry.rule.claims_from == "oui":
+            return self._oui_claims(found, value)
+        return found
+
+    def _oui_claims(self, found: Match, mac: str) -> Match | None:
+        """`found` with the maker of the registry block of `mac`; None when the block says none."""
+        entry = self.oui(mac)
+        if entry is None or entry.manufacturer is None:
+            return None
+        claims = {**found.claims, "manufacturer": entry.manufacturer}
+        if entry.brand:
+            claims["brand"] = entry.brand
+        return Match(found.rule, MappingProxyType(claims))
 
     def oui(self, mac: str) -> OuiEntry | None:
         """Registry block of a globally administered unicast MAC, with what its owner means."""

@@ -18,6 +18,7 @@ ADOPTABLE = frozenset({"model", "serial", "firmware"})
 MATCHERS = ("pattern", "equals", "prefix", "hex", "any")
 RULE_KEYS = frozenset(
     {*MATCHERS, "id", "flags", "claims", "adopt", "weight", "signal", "about", "lan_only"}
+    | {"claims_from"}
     | {"source", "examples", "counterexamples", "when"}
 )
 _FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE, "x": re.VERBOSE}
@@ -104,6 +105,7 @@ def compile_entry(raw: Mapping[str, Any], kind: str, file: str, vocab: Vocab) ->
         about=_about(raw, where),
         lan_only=_bool(raw, "lan_only", where),
         adopt=adopt,
+        claims_from=_claims_from(raw, claims, where),
     )
     when = tuple(
         (key, compile_regex(text, flags, f"{where} when.{key}"))
@@ -182,6 +184,15 @@ def _flags(text: str, where: str) -> int:
     for letter in text:
         value |= _FLAGS[letter]
     return value
+
+
+def _claims_from(raw: Mapping[str, Any], claims: Mapping[str, str], where: str) -> str:
+    source = opt_str(raw, "claims_from", where, "")
+    if source not in ("", "oui"):
+        raise DatabaseError(f"{where}: claims_from must be 'oui'")
+    if source and {"manufacturer", "brand"} & set(claims):
+        raise DatabaseError(f"{where}: claims_from = 'oui' takes manufacturer and brand from it")
+    return source
 
 
 def _about(raw: Mapping[str, Any], where: str) -> str:

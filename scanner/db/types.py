@@ -19,6 +19,7 @@ class Rule:
     about: str = "sender"  # "sender" or "receiver": whose identity the observation reveals
     lan_only: bool = False  # ignore when the subject is a remote host (cloud servers etc.)
     adopt: tuple[str, ...] = ()  # observation attrs taken over as claims (model, serial, ...)
+    claims_from: str = ""  # "oui": the value is a MAC; claim what its registry block's owner is
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,12 +15,12 @@ def verify(db: VendorDB) -> list[str]:
     for kind in db.kinds():
         entries = db.entries(kind)
         for position, entry in enumerate(entries):
-            problems += _check_entry(entry, entries[:position])
+            problems += _check_entry(db, entry, entries[:position])
     problems += _check_oui_examples(db)
     return problems
 
 
-def _check_entry(entry: Entry, earlier: Sequence[Entry]) -> list[str]:
+def _check_entry(db: VendorDB, entry: Entry, earlier: Sequence[Entry]) -> list[str]:
     rule = entry.rule
     where = f"{rule.kind}: rule {rule.id!r}"
     problems = []
@@ -31,15 +31,17 @@ def _check_entry(entry: Entry, earlier: Sequence[Entry]) -> list[str]:
     if entry.counterexamples and entry.catch_all:
         problems.append(f"{where}: matches everything, so its counterexamples cannot hold")
     for sample in entry.examples:
-        problems += _check_example(entry, sample, earlier, where)
+        problems += _check_example(db, entry, sample, earlier, where)
     for sample in entry.counterexamples:
-        if entry.match(sample.value, sample.attrs) is not None:
+        if db.entry_match(entry, sample.value, sample.attrs) is not None:
             problems.append(f"{where}: counterexample {sample.value!r} matches")
     return problems
 
 
-def _check_example(entry: Entry, sample: Sample, earlier: Sequence[Entry], where: str) -> list[str]:
-    found = entry.match(sample.value, sample.attrs)
+def _check_example(
+    db: VendorDB, entry: Entry, sample: Sample, earlier: Sequence[Entry], where: str
+) -> list[str]:
+    found = db.entry_match(entry, sample.value, sample.attrs)
     if found is None:
         return [f"{where}: example {sample.value!r} does not match"]
     problems = [
@@ -50,7 +52,7 @@ def _check_example(entry: Entry, sample: Sample, earlier: Sequence[Entry], where
     problems += [
         f"{where}: example {sample.value!r} is shadowed by earlier rule {other.rule.id!r}"
         for other in earlier
-        if other.match(sample.value, sample.attrs) is not None
+        if db.entry_match(other, sample.value, sample.attrs) is not None
     ]
     return problems
 

@@ -5,10 +5,13 @@ from __future__ import annotations
 import codecs
 import html
 import logging
+import re
 import zlib
 from dataclasses import dataclass
 
+from scanner.decoders import body as bodies
 from scanner.decoders._text import text, was_cut
+from scanner.decoders.arp import mac_from_text
 from scanner.model import Kind, Meta, Observation
 
 log = logging.getLogger(__name__)
@@ -20,6 +23,7 @@ BODY_LIMIT = 2048  # body bytes kept in HTTP_BODY
 _MAX_INFLATE = 65536  # bound on decompressed body bytes (gzip bombs)
 _METHODS = (b"GET ", b"POST ", b"HEAD ", b"PUT ", b"OPTIONS ", b"DELETE ")
 _NO_BODY = frozenset({204, 304})
+_REALM_MAC = re.compile(rb'\brealm="([0-9A-Fa-f]{12})"')
 
 Fields = tuple[tuple[bytes, bytes], ...]
 
@@ -87,6 +91,13 @@ def read_head(data: bytes, pos: int) -> Head | None:
             fields.append((name.strip(), value.strip()))
     # Cut, an over-long line, or more than MAX_HEADERS lines: keep what is whole, no body.
     return Head(start, tuple(fields[:MAX_HEADERS]), None)
+
+
+def realm_mac(challenge: bytes, meta: Meta) -> list[Observation]:
+    """STATED_MAC when an auth challenge's realm is a bare MAC (some firmware names itself so)."""
+    m = _REALM_MAC.search(challenge)
+    mac = mac_from_text(m.group(1).decode("ascii")) if m else None
+    return [Observation(Kind.STATED_MAC, mac, meta, {"via": "realm"})] if mac else []
 
 
 def content_length(head: Head) -> int | None:
@@ -161,6 +172,7 @@ def _response(
         out += _obs(Kind.HTTP_SERVER, server, meta, attrs)
     for challenge in head.get_all(b"www-authenticate"):
         out += _obs(Kind.HTTP_AUTH, challenge, meta, attrs)
+        out += realm_mac(challenge, meta)
     location = head.get(b"location")
     if location is not None:
         out += _obs(Kind.HTTP_LOCATION, location, meta, attrs)
@@ -242,8 +254,9 @@ def _content(head: Head, body: bytes) -> bytes:
 def _body_observations(
     body: bytes, cut: bool, meta: Meta, attrs: dict[str, str]
 ) -> list[Observation]:
-    """HTTP_BODY (first BODY_LIMIT bytes) and HTTP_TITLE (anywhere in the body)."""
-    out: list[Observation] = []
+    """HTTP_BODY (first BODY_LIMIT bytes), HTTP_TITLE (anywhere in the body) and what the body
+    states about its sender (body.describe)."""
+    out: list[Observation] = bodies.describe(body, meta, attrs) if body else []
     value = text(_lenient(body[:BODY_LIMIT]), BODY_LIMIT)
     if value:
         truncated = cut or len(body) > BODY_LIMIT

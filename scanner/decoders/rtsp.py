@@ -1,12 +1,21 @@
-"""RTSP/1.0 banners from one direction of a TCP stream: response headers and request paths."""
+"""RTSP/1.0 banners from one direction of a TCP stream: response headers, the SDP of DESCRIBE
+replies and request paths."""
 
 from __future__ import annotations
 
+import re
+
+from scanner.decoders import body
 from scanner.decoders._text import text, was_cut
-from scanner.decoders.http import Head, content_length, read_head
+from scanner.decoders.http import Head, content_length, read_head, realm_mac
 from scanner.model import Kind, Meta, Observation
 
 MAX_MESSAGES = 8
+SDP_LIMIT = 2048  # characters of an SDP body kept in RTSP_SDP
+# header whose raw value keeps its spacing in RTSP_HEADERS attrs: servers differ in how they
+# write them (a Date of "Mon, Jan 01 2018" with two leading spaces is not RFC 1123's form)
+SHAPED_HEADERS = (b"date", b"session", b"transport")
+_SDP_LINE = re.compile(rb"[a-z]=[^\r\n]*\r?$")
 _INTERLEAVED = 0x24  # "$": RFC 2326 §10.12 frame = "$", channel u8, length u16 BE, data
 _SCHEME = b"rtsp://"
 # A response, or a request method that exists in RTSP (RFC 2326 §10) but not in HTTP.
@@ -37,7 +46,8 @@ def decode(data: bytes, meta: Meta) -> list[Observation]:
         head = read_head(data, start) if start is not None else None
         if head is None:
             break
-        found = _response(head, meta) if head.start.startswith(b"RTSP/1.") else _request(head, meta)
+        response = head.start.startswith(b"RTSP/1.")
+        found = _response(data, head, meta) if response else _request(head, meta)
         if found is None:
             break
         out.extend(found)
@@ -76,8 +86,9 @@ def _obs(kind: Kind, raw: bytes, meta: Meta, attrs: dict[str, str]) -> list[Obse
     return [Observation(kind, value, meta, attrs, truncated=was_cut(raw))] if value else []
 
 
-def _response(head: Head, meta: Meta) -> list[Observation] | None:
-    """RTSP_SERVER, RTSP_AUTH and RTSP_PUBLIC of one response; None if the status line is bad."""
+def _response(data: bytes, head: Head, meta: Meta) -> list[Observation] | None:
+    """RTSP_SERVER, RTSP_AUTH, RTSP_PUBLIC, RTSP_HEADERS, RTSP_SDP and the Content-Base's
+    MEDIA_URI of one response; None if the status line is bad."""
     parts = head.start.split(None, 2)
     if len(parts) < 2 or len(parts[1]) != 3 or not parts[1].isdigit():
         return None
@@ -89,8 +100,54 @@ def _response(head: Head, meta: Meta) -> list[Observation] | None:
     out += _obs(Kind.RTSP_SERVER, head.get(b"server") or b"", meta, attrs)
     for challenge in head.get_all(b"www-authenticate"):
         out += _obs(Kind.RTSP_AUTH, challenge, meta, attrs)
+        out += realm_mac(challenge, meta)
     out += _obs(Kind.RTSP_PUBLIC, head.get(b"public") or b"", meta, attrs)
+    shape = dict(attrs)
+    for name in SHAPED_HEADERS:
+        raw = _raw_value(data, head, name)
+        if raw is not None:
+            shape[name.decode()] = raw
+    out += _obs(Kind.RTSP_HEADERS, b",".join(name for name, _ in head.fields), meta, shape)
+    base = text(head.get(b"content-base") or b"")
+    if base:
+        out += body.media_uri(base, meta, attrs)
+    if head.end is not None and b"sdp" in (head.get(b"content-type") or b"").lower():
+        out += _sdp(data, head.end, content_length(head), meta, attrs)
     return out
+
+
+def _raw_value(data: bytes, head: Head, name: bytes) -> str | None:
+    """The value of header `name` as written (leading spaces kept), from the header section."""
+    if head.get(name) is None:
+        return None
+    section = data[: head.end] if head.end is not None else data
+    for line in section.split(b"\n")[1:]:
+        field, sep, value = line.partition(b":")
+        if sep and field.strip().lower() == name:
+            return text(value.rstrip(b"\r\t "), 128, strip=False)
+    return None
+
+
+def _sdp(
+    data: bytes, start: int, length: int | None, meta: Meta, attrs: dict[str, str]
+) -> list[Observation]:
+    """RTSP_SDP: the description's `x=value` lines joined by "\\n", at most SDP_LIMIT chars."""
+    raw = data[start : start + length] if length is not None else data[start:]
+    lines: list[str] = []
+    size = 0
+    for line in raw[: SDP_LIMIT * 2].split(b"\n"):
+        if not _SDP_LINE.match(line):
+            break  # the description ends where its grammar does (RFC 8866 §5)
+        kept = text(line, SDP_LIMIT)
+        lines.append(kept)
+        size += len(kept) + 1
+        if size > SDP_LIMIT:
+            break
+    value = "\n".join(lines)
+    if not value.startswith("v="):
+        return []
+    cut = size > SDP_LIMIT or (length is not None and len(raw) < length)
+    return [Observation(Kind.RTSP_SDP, value[:SDP_LIMIT], meta, attrs, truncated=cut)]
 
 
 def _request(head: Head, meta: Meta) -> list[Observation] | None:

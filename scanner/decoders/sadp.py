@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 
+from scanner.decoders import markup
 from scanner.decoders._text import text, was_cut
 from scanner.decoders.arp import binding, ipv4_from_bytes, mac_from_bytes, mac_from_text, usable_ip
 from scanner.decoders.wsd import local_name, parse_xml
@@ -51,14 +52,30 @@ def decode(payload: bytes, meta: Meta) -> list[Observation]:
     """SADP_PROBE for a client's <Probe>; SADP plus MAC_IP for a device's <ProbeMatch>."""
     root = parse_xml(payload)
     if root is None:
-        return []
-    fields: dict[str, str] = {}
-    for child in root:
-        fields.setdefault(local_name(child.tag), child.text or "")
-    kind = local_name(root.tag)
+        kind, fields = _tolerant(payload)
+    else:
+        fields = {}
+        for child in root:
+            fields.setdefault(local_name(child.tag), child.text or "")
+        kind = local_name(root.tag)
     if kind == "Probe":
         return [_observation(Kind.SADP_PROBE, fields.get("Types", ""), meta, {})]
     return _probe_match(fields, meta) if kind == "ProbeMatch" else []
+
+
+def _tolerant(payload: bytes) -> tuple[str, dict[str, str]]:
+    """Root name and fields of a whole reply that is not well-formed XML (a stray "&", say).
+
+    A reply cut short is not read: on the wire a ProbeMatch arrives whole or not at all, so
+    half of one is a hostile sender's doing, not a device's.
+    """
+    body = payload[: markup.MAX_TEXT].decode("utf-8", "replace")
+    root = markup.root_name(body)
+    if markup.declares_dtd(body) or not markup.closes(body, root):
+        return "", {}
+    leaves = markup.leaves(body)
+    wanted = ("Types", "MAC", "IPv4Address", *(key for key, _ in MATCH_FIELDS))
+    return root, {k: leaves[k.lower()] for k in wanted if k.lower() in leaves}
 
 
 def _probe_match(fields: dict[str, str], meta: Meta) -> list[Observation]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -297,7 +298,8 @@ def _attr_value(der: bytes, pos: int, tlv: tuple[int, int, int]) -> str:
     codec = _STRING_CODECS.get(tag)
     if codec is None:
         return "#" + der[pos:end].hex()
-    return _escape(der[start:end].decode(codec, "replace"))
+    # NFKC: a no-break or ideographic space in a maker's name is a space ("Dahua\xa0Device")
+    return _escape(unicodedata.normalize("NFKC", der[start:end].decode(codec, "replace")))
 
 
 def _escape(value: str) -> str:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import unquote
 from xml.etree.ElementTree import Element, ParseError
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from scanner.decoders import markup
 from scanner.decoders._text import text, was_cut
 from scanner.model import Kind, Meta, Observation
 
@@ -27,6 +29,7 @@ _ANNOUNCEMENTS = {
     "ResolveMatches": ("ResolveMatch", "ResolveMatch"),
 }
 _MESSAGES = frozenset({*_ANNOUNCEMENTS, "Bye", "Probe", "Resolve"})
+_ANNOUNCEMENT = re.compile(r"<(?:[A-Za-z_][\w.-]{0,40}:)?(Hello|ProbeMatch|ResolveMatch)[\s>]")
 
 
 def parse_xml(data: bytes) -> Element | None:
@@ -71,7 +74,7 @@ def decode(payload: bytes, meta: Meta) -> list[Observation]:
     """Endpoint, types, scopes and XAddrs of announcements; one WSD_PROBE for a client's query."""
     root = parse_xml(payload)
     if root is None:
-        return []
+        return _tolerant(payload, meta)
     body = next((e for e in root.iter() if local_name(e.tag) in _MESSAGES), None)
     if body is None:
         return []
@@ -89,6 +92,27 @@ def decode(payload: bytes, meta: Meta) -> list[Observation]:
     out: list[Observation] = []
     for match in matches[:MAX_MATCHES]:
         out += _describe(match, meta, {"action": action, **ids})
+    return out
+
+
+def _tolerant(payload: bytes, meta: Meta) -> list[Observation]:
+    """One whole announcement read from XML that does not parse (a Body without the Envelope
+    that bound its prefixes): its first match's address, types, scopes and XAddrs."""
+    body = payload[:MAX_XML].decode("utf-8", "replace")
+    m = None if markup.declares_dtd(body) else _ANNOUNCEMENT.search(body)
+    if m is None or not markup.closes(body, m.group(1)):
+        return []  # a cut announcement is not read (see sadp._tolerant)
+    leaves = markup.leaves(body[m.start() :])
+    attrs = {"action": m.group(1)}
+    out: list[Observation] = []
+    if leaves.get("address"):
+        out.append(_observation(Kind.WSD_ENDPOINT, leaves["address"], meta, attrs))
+    if leaves.get("types"):
+        out.append(_observation(Kind.WSD_TYPES, leaves["types"], meta, attrs))
+    for scope in leaves.get("scopes", "").split()[:MAX_SCOPES]:
+        out.append(_observation(Kind.WSD_SCOPE, unquote(scope, errors="replace"), meta, attrs))
+    for xaddr in leaves.get("xaddrs", "").split()[:MAX_XADDRS]:
+        out.append(_observation(Kind.WSD_XADDR, xaddr, meta, attrs))
     return out
 
 

@@ -68,6 +68,8 @@ MEMO_PAYLOAD = 4096  # larger payloads are decoded every time (bounds the memo's
 STREAM_CAP = 8 * 1024
 TLS_CAP = 16 * 1024  # a certificate chain after the ServerHello is often 3-6 KiB
 MAX_DIRECTIONS = 100_000  # beyond this the table is flushed: memory stays flat in capture size
+MAX_REQUESTS = 4096  # request lines remembered for the reply in the other direction
+REQUEST_LINE = 256  # characters of a request line kept
 
 _HH = struct.Struct("!HH")
 _HHI = struct.Struct("!HHI")
@@ -90,6 +92,20 @@ def _server_side(data: bytes, sport: int) -> bool:
     if data.startswith((b"HTTP/", b"RTSP/")) or sport in sdk.SDK_PORTS:
         return True
     return len(data) > 5 and data[0] == 0x16 and data[5] == 2  # TLS ServerHello
+
+
+def _request_line(data: bytes) -> str | None:
+    """`METHOD target` of an HTTP or RTSP request at the start of `data`, or None."""
+    if not (http.looks_like(data[:16]) or rtsp.looks_like(data[:16])) or data.startswith(
+        (b"HTTP/", b"RTSP/")
+    ):
+        return None
+    end = data.find(b"\n", 0, REQUEST_LINE + 2)
+    line = data[: end if end >= 0 else REQUEST_LINE].rstrip(b"\r")
+    parts = line.split(b" ")
+    if len(parts) < 2 or not parts[0].isupper():
+        return None
+    return (parts[0] + b" " + parts[1]).decode("utf-8", "replace")[:REQUEST_LINE]
 
 
 def mac_str(raw: bytes) -> str:
@@ -115,6 +131,8 @@ class Dispatcher:
         # decoded UDP payloads by (decoder, payload, addresses): devices repeat their
         # announcements verbatim, and re-parsing the same XML is the costliest thing a frame does
         self.memo: dict[tuple[Any, ...], tuple[Observation, ...]] = {}
+        # first request line of closed client directions, so the reply can say what it answered
+        self.requests: dict[tuple[Any, ...], str] = {}
         self.decode_errors = 0
         self.input = ""
         self.frame_no = 0
@@ -402,10 +420,26 @@ class Dispatcher:
 
     def _close(self, key: tuple[Any, ...], d: Direction) -> None:
         self.dirs[key] = False
-        if d.buf and d.meta is not None:
-            self._decode_stream(d.first_bytes(), d.meta)
+        if not d.buf or d.meta is None:
+            return
+        data = d.first_bytes()
+        line = _request_line(data)
+        if line is not None:
+            if len(self.requests) >= MAX_REQUESTS:
+                self.requests.clear()
+            self.requests[key] = line
+        self._decode_stream(data, d.meta, None if line else self._request_for(key))
 
-    def _decode_stream(self, data: bytes, meta: Meta) -> None:
+    def _request_for(self, key: tuple[Any, ...]) -> str | None:
+        """The first request line the peer sent on this connection, if it was seen."""
+        vlan, sip, sport, dip, dport = key
+        reverse = (vlan, dip, dport, sip, sport)
+        peer = self.dirs.get(reverse)
+        if isinstance(peer, Direction):
+            return _request_line(bytes(peer.buf[: REQUEST_LINE + 2]))
+        return self.requests.pop(reverse, None)
+
+    def _decode_stream(self, data: bytes, meta: Meta, request: str | None = None) -> None:
         decoders: list[Decoder] = []
         if meta.sport in sdk.SDK_PORTS or data.startswith(sdk.DHIP_MAGIC):
             decoders.append(sdk.decode)
@@ -413,7 +447,13 @@ class Dispatcher:
             if module.looks_like(data[:16]):
                 decoders.append(module.decode)
         for decoder in decoders:
-            self._emit(decoder, data, meta)
+            if request is None:
+                self._emit(decoder, data, meta)
+                continue
+            for obs in self._decode(decoder, data, meta):
+                # a reply is read with the request it answers (an XML 200 to /ISAPI/...)
+                attrs = {**obs.attrs, "request": request}
+                self.sink(Observation(obs.kind, obs.value, obs.meta, attrs, obs.truncated))
         if meta.sport is not None and _server_side(data, meta.sport):
             self.sightings.service_ip(meta.vlan, meta.src_ip, "tcp", meta.sport)
 

@@ -6,15 +6,32 @@ hands each decoder, so every decoder is fuzzed from inputs shaped like its proto
 
 from __future__ import annotations
 
+import tomllib
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 import pytest
 from hostile_fuzzing import SYNTHETIC, assert_sane, mutated
 from hypothesis import given
 from hypothesis import strategies as st
 
-from scanner.decoders import arp, dhcp, dhip, dns, http, ndp, p2p, rtsp, sadp, sdk, ssdp, tls, wsd
+from scanner.decoders import (
+    arp,
+    body,
+    dhcp,
+    dhip,
+    dns,
+    http,
+    ndp,
+    p2p,
+    rtsp,
+    sadp,
+    sdk,
+    ssdp,
+    tls,
+    wsd,
+)
 from scanner.engine.dispatch import Decoder, Dispatcher
 from scanner.engine.hosts import Sightings
 from scanner.model import Meta, Observation
@@ -26,7 +43,11 @@ DECODERS: dict[str, Decoder] = {
     "sadp_legacy": sadp.decode_legacy, "dhip": dhip.decode, "dhip_5050": dhip.decode_5050,
     "p2p": p2p.decode, "http": http.decode, "rtsp": rtsp.decode, "tls": tls.decode,
     "sdk": sdk.decode,
+    "body": lambda payload, meta: body.describe(payload, meta, {"status": "200"}),
 }  # fmt: skip
+REALWORLD = Path(__file__).resolve().parents[1] / "realworld" / "corpus"
+# framings whose values reach body.describe (response bodies)
+BODY_FRAMINGS = frozenset({"http-body", "onvif-response"})
 # ports that make decoders take their port-specific paths (mDNS vs DNS, SDK banners)
 PORTS = (53, 5353, 80, 554, 8000, 37777, 34567, 443, 40000)
 
@@ -53,7 +74,18 @@ def _harvest() -> dict[str, list[bytes]]:
             recorder.frame(linktype, ts, frame)
         recorder.flush()
     by_name = {name: recorder.seen.get(decoder, []) for name, decoder in DECODERS.items()}
+    # body.describe is reached through http: seed it with real bodies from the corpus
+    by_name["body"] = _realworld_bodies()
     return {name: sorted(set(payloads))[:40] for name, payloads in by_name.items()}
+
+
+def _realworld_bodies() -> list[bytes]:
+    bodies = []
+    for path in sorted(REALWORLD.glob("*.toml")):
+        for item in tomllib.loads(path.read_text(encoding="utf-8")).get("item", []):
+            if item["framing"] in BODY_FRAMINGS and "value" in item:
+                bodies.append(item["value"].encode())
+    return bodies
 
 
 SEEDS = _harvest()

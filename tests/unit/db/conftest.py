@@ -35,6 +35,10 @@ def tree(tmp_path: Path) -> Path:
     dest = tmp_path / "vendor_db"
     shutil.copytree(SOURCE, dest, ignore=shutil.ignore_patterns("*.tsv", "__pycache__"))
     (dest / "oui" / REGISTRY).write_text(_small_registry(), encoding="utf-8")
+    # the tests edit rtsp_server.toml's first rule by its text: keep that rule alone in the file
+    servers = dest / "fingerprints" / "rtsp_server.toml"
+    head, first, *_ = servers.read_text(encoding="utf-8").split("\n[[rule]]\n")
+    servers.write_text(f"{head}\n[[rule]]\n{first}", encoding="utf-8")
     return dest
 
 

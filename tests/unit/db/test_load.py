@@ -74,8 +74,8 @@ def test_rules_keep_file_order() -> None:
 
 
 def test_kind_without_rules_has_empty_rule_list() -> None:
-    assert list(load_db().rules("ssdp_usn")) == []
-    assert load_db().match("ssdp_usn", "uuid:anything") is None
+    assert list(load_db().rules("wsd_xaddr")) == []
+    assert load_db().match("wsd_xaddr", "http://10.0.0.1/onvif/device_service") is None
 
 
 def test_match_returns_first_matching_rule() -> None:

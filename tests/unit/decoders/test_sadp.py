@@ -166,3 +166,21 @@ def test_decode_never_raises(payload: bytes) -> None:
 @given(st.binary(max_size=2048))
 def test_decode_legacy_never_raises(payload: bytes) -> None:
     sadp.decode_legacy(payload, L2_META)
+
+
+def test_a_whole_reply_that_is_not_well_formed_is_still_read() -> None:
+    # a stray "&" makes the XML invalid; the reply is whole (its end tag is there)
+    whole = (
+        b"<ProbeMatch><DeviceDescription>DS-2CD2&</DeviceDescription>"
+        b"<MAC>58-50-ed-1f-e3-85</MAC></ProbeMatch>"
+    )
+    (found,) = sadp.decode(whole, META)
+    assert (found.kind, found.value) == (Kind.SADP, "DS-2CD2&")
+
+
+def test_half_a_probematch_is_not_evidence() -> None:
+    # on the wire a reply arrives whole or not at all (tests/lab: the "cutter" sends halves)
+    assert (
+        sadp.decode(b"<ProbeMatch><DeviceDescription>DS-2CD2042WD-I</DeviceDescription>", META)
+        == []
+    )

@@ -308,3 +308,12 @@ def test_fuzz_decode_never_raises(data: bytes) -> None:
     tls.decode(record(handshake(11, data)), SERVER)
     tls.decode(record(handshake(1, data)), CLIENT)
     tls.certificate_names(data)
+
+
+def test_names_are_nfkc_normalised_so_no_break_spaces_read_as_spaces() -> None:
+    # realworld:plum-island-issue-204: a Dahua NVR CA written with U+00A0 between the words
+    issuer = name(
+        [(CN, UTF8, "Dahua\u00a0Device\u00a0NVR\u00a0CA".encode())], [(C, PRINTABLE, b"CN")]
+    )
+    cert = certificate(name([(CN, UTF8, b"192.168.2.70")]), issuer, HIK_SERIAL, HIK_VALIDITY)
+    assert tls.certificate_names(cert) == ("CN=192.168.2.70", "C=CN,CN=Dahua Device NVR CA")

@@ -231,3 +231,28 @@ def test_truncated_xml_yields_nothing() -> None:
 @given(st.binary(max_size=2048))
 def test_decode_never_raises(payload: bytes) -> None:
     wsd.decode(payload, META)
+
+
+# realworld:haicam-discovery: a ProbeMatches body quoted without the Envelope that declared its
+# prefixes (env, d, wsadis), so it is not namespace-well-formed XML
+BARE_BODY = b"""<env:Body><d:ProbeMatches><d:ProbeMatch>
+<wsadis:EndpointReference><wsadis:Address>urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe385</wsadis:Address></wsadis:EndpointReference>
+<d:Types>dn:NetworkVideoTransmitter tds:Device</d:Types>
+<d:Scopes>onvif://www.onvif.org/hardware/DS-2CD2385G1-I onvif://www.onvif.org/name/HIKVISION%20DS-2CD2385G1-I</d:Scopes>
+<d:XAddrs>http://192.168.124.40/onvif/device_service</d:XAddrs>
+</d:ProbeMatch></d:ProbeMatches></env:Body>"""
+
+
+def test_a_whole_match_with_unbound_prefixes_is_read() -> None:
+    attrs = {"action": "ProbeMatch"}
+    assert [(o.kind, o.value, dict(o.attrs)) for o in wsd.decode(BARE_BODY, META)] == [
+        (Kind.WSD_ENDPOINT, "urn:uuid:aa85c000-6324-11b3-819e-5850ed1fe385", attrs),
+        (Kind.WSD_TYPES, "dn:NetworkVideoTransmitter tds:Device", attrs),
+        (Kind.WSD_SCOPE, "onvif://www.onvif.org/hardware/DS-2CD2385G1-I", attrs),
+        (Kind.WSD_SCOPE, "onvif://www.onvif.org/name/HIKVISION DS-2CD2385G1-I", attrs),
+        (Kind.WSD_XADDR, "http://192.168.124.40/onvif/device_service", attrs),
+    ]
+
+
+def test_a_cut_match_is_not_read() -> None:
+    assert wsd.decode(BARE_BODY[:300], META) == []

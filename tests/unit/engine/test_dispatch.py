@@ -20,3 +20,37 @@ def test_frame_cut_inside_the_ipv4_header_records_no_sighting() -> None:
     dispatcher.frame(1, 1.0, CUT_IPV6)
     assert (sightings.pairs, seen, dispatcher.decode_errors) == ({}, [], 2)
     assert resolve(sightings, {}).owner == {}
+
+
+def _tcp(
+    src: bytes, sport: int, dst: bytes, dport: int, seq: int, flags: int, data: bytes
+) -> bytes:
+    """An untagged Ethernet/IPv4/TCP frame (checksums zero: the dispatcher does not check them)."""
+    tcp = sport.to_bytes(2, "big") + dport.to_bytes(2, "big") + seq.to_bytes(4, "big")
+    tcp += bytes(4) + bytes([0x50, flags]) + b"\xff\xff" + bytes(4) + data
+    ip = bytes([0x45, 0]) + (20 + len(tcp)).to_bytes(2, "big") + bytes(4) + bytes([64, 6, 0, 0])
+    return (
+        b"\x02\x00\x00\x00\x00\x02"
+        + b"\x02\x00\x00\x00\x00\x01"
+        + b"\x08\x00"
+        + ip
+        + src
+        + dst
+        + tcp
+    )
+
+
+def test_a_reply_is_read_with_the_request_it_answers() -> None:
+    client, server = bytes([10, 0, 0, 2]), bytes([10, 0, 0, 64])
+    request = b"GET /ISAPI/System/deviceInfo HTTP/1.1\r\nHost: x\r\n\r\n"
+    reply = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}"
+    seen: list[Observation] = []
+    dispatcher = Dispatcher(seen.append, Sightings())
+    dispatcher.frame(1, 1.0, _tcp(client, 40000, server, 80, 100, 0x18, request))
+    dispatcher.frame(1, 1.1, _tcp(server, 80, client, 40000, 500, 0x18, reply))
+    dispatcher.flush()
+    assert {(o.kind.value, o.attrs.get("request")) for o in seen} == {
+        ("http_request", None),
+        ("http_header_names", "GET /ISAPI/System/deviceInfo"),
+        ("http_body", "GET /ISAPI/System/deviceInfo"),
+    }
