@@ -12,6 +12,22 @@ The rule, stated once:
   runner-up's, and both stay in the evidence.
 - Identity fields (model, firmware, serial, brand, kind) come from the heaviest item that claims
   them and does not contradict the winner; ties go to the earliest.
+
+How rule weights are set (vendor_db/fingerprints/*.toml). Each rule is measured on the real-world
+corpus (tests/realworld; `python tests/realworld/calibrate.py` prints, per rule, the family and
+other-maker items and independent sources it fires on):
+- 0.9-0.95: the reply names the maker in a field meant for it (a Manufacturer field, an SDP
+  session name, a namespace on the maker's domain, a certificate issuer) or is a discovery reply
+  only the maker's firmware sends (SADP, DHIP).
+- 0.75-0.85: a structure only this maker's firmware produces, seen in three or more independent
+  sources and never on another maker's item (ISAPI namespaces, answers to /ISAPI/ or Dahua's CGIs).
+- 0.6: the same, seen in two independent sources.
+- 0.45: seen in one source only, or a generic-looking token: alone it makes a suspect, never a
+  device of concern, so a second signal must agree.
+- 0.25 and below: fires on other makers too (clones copy Hikvision's stream header and ONVIF
+  extension namespaces to work with its recorders): below ATTRIBUTION_FLOOR, it only corroborates.
+A rule that claims a listed maker and fires on any other maker's corpus item is wrong and is fixed
+or dropped; the corpus's held-out sources (its README) measure whether the scheme generalises.
 """
 
 from __future__ import annotations
