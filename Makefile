@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-scan fuzz clean golden
+.PHONY: demo test lint bench bench-scan fuzz clean golden realworld
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,6 +22,10 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scanner tests bench
 	$(BIN)/mypy
+
+realworld: $(STAMP)
+	$(BIN)/python tests/realworld/replay.py
+	$(BIN)/python tests/realworld/calibrate.py
 
 golden: $(STAMP)
 	$(BIN)/python -m pytest tests/replay --update-golden

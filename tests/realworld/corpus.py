@@ -123,7 +123,10 @@ def _item(source: str, entry: dict[str, object]) -> Item:
         raise CorpusError(f"{where}: tls-certificate needs format in {sorted(CERT_FORMATS)}")
     if framing in ("http-body", "onvif-response") and not _text(entry, "request", where, False):
         raise CorpusError(f"{where}: {framing} needs request")
-    if framing == "dhcp" and _text(entry, "field", where, False) not in ("hostname", "vendor_class"):
+    if framing == "dhcp" and _text(entry, "field", where, False) not in (
+        "hostname",
+        "vendor_class",
+    ):
         raise CorpusError(f"{where}: dhcp needs field = hostname | vendor_class")
     cut = entry.get("cut", False)
     if not isinstance(cut, bool):
