@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from scanner.db import VendorDB
 from scanner.db.types import Policy
+from scanner.engine.budget import Budget, Ledger, cap_lines
 from scanner.engine.core import Device, Engine
 from scanner.engine.dispatch import Dispatcher
+from scanner.engine.subnets import Network
 from scanner.errors import CaptureFormatError
 from scanner.model import Observation
 from scanner.sources.capture import ReadState, read_records
@@ -44,6 +46,8 @@ class Run:
     unreadable: list[str] = field(default_factory=list)  # inputs that gave nothing, one line each
     capabilities: dict[str, bool] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)  # mode-specific `run` fields
+    unlisted: dict[str, int] = field(default_factory=dict)  # verdict/"remote" -> not listed
+    unlisted_makers: dict[str, int] = field(default_factory=dict)  # of concern, not listed
 
 
 def is_root() -> bool:
@@ -51,11 +55,23 @@ def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What bounds a run's view of the network: its memory budget and the LAN's stated subnets."""
+
+    budget: Budget = field(default_factory=Budget.of)
+    local_nets: tuple[Network, ...] = ()
+
+
 class Session:
     """An Engine and its Dispatcher wired together; `observer`, when set, sees every observation."""
 
-    def __init__(self, db: VendorDB, policy: Policy, input_name: str = "") -> None:
-        self.engine = Engine(db, policy)
+    def __init__(
+        self, db: VendorDB, policy: Policy, input_name: str = "", limits: Limits | None = None
+    ) -> None:
+        limits = limits or Limits()
+        self.ledger = Ledger(limits.budget)
+        self.engine = Engine(db, policy, self.ledger, limits.local_nets)
         self.observer: Callable[[Observation], None] | None = None
         self.dispatcher = Dispatcher(self._observe, self.engine.sightings)
         self.name(input_name)
@@ -82,22 +98,27 @@ class Session:
             "observations": engine.observations,
             **run.stats,
         }
-        if engine.sightings.dropped or engine.evidence_dropped:
-            run.warnings.append(
-                f"bookkeeping limits reached: {engine.sightings.dropped} sightings and "
-                f"{engine.evidence_dropped} evidence items were not stored"
+        run.unlisted, run.unlisted_makers = engine.unlisted, engine.unlisted_makers
+        if run.unlisted:
+            run.stats["devices_unlisted"] = sum(
+                n for verdict, n in run.unlisted.items() if verdict != "remote"
             )
+        run.warnings = cap_lines(run.warnings, self.ledger) + self.ledger.warnings()
         run.capabilities = {"root": is_root(), **run.capabilities}
         run.finished = time.time()
         return run
 
 
 def analyse_files(
-    paths: Sequence[Path], db: VendorDB, policy: Policy, progress: FileProgress | None = None
+    paths: Sequence[Path],
+    db: VendorDB,
+    policy: Policy,
+    progress: FileProgress | None = None,
+    limits: Limits | None = None,
 ) -> Run:
     """Stream every capture through one session; unreadable files are reported, not fatal."""
     run = Run("pcap", [str(p) for p in paths], time.time())
-    session = Session(db, policy)
+    session = Session(db, policy, limits=limits)
     frames = octets = 0
     for path in paths:
         state = ReadState(path=str(path))
@@ -136,10 +157,18 @@ def _replay(
 
 
 def listen(
-    interface: str, seconds: float, db: VendorDB, policy: Policy, pcap_out: Path | None = None
+    interface: str,
+    seconds: float,
+    db: VendorDB,
+    policy: Policy,
+    pcap_out: Path | None = None,
+    limits: Limits | None = None,
 ) -> Run:
-    """Passive listening on `interface` for `seconds`; RuntimeFailure without raw capture."""
-    from scanner.active.targets import check_interface
+    """Passive listening on `interface` for `seconds`; RuntimeFailure without raw capture.
+
+    The interface's own subnets join the stated ones: they are the LAN being listened to.
+    """
+    from scanner.active.targets import check_interface, interface_networks
     from scanner.sources import live
     from scanner.sources.pcapng import PcapNgWriter
 
@@ -147,7 +176,9 @@ def listen(
     name = f"live:{interface}"
     run = Run("listen", [name], time.time(), details={"interface": interface})
     raw = live.require_raw(interface)
-    session = Session(db, policy, name)
+    limits = limits or Limits()
+    own = tuple(n.network for n in interface_networks(interface))
+    session = Session(db, policy, name, Limits(limits.budget, limits.local_nets + own))
     writer = PcapNgWriter(pcap_out, interface, "camscan listen") if pcap_out else None
     sink = live.FrameSink(session.dispatcher.frame, writer)
     try:
@@ -174,9 +205,16 @@ def scan_config(
 
 
 def scan(
-    config: ScanConfig, db: VendorDB, policy: Policy, progress: ScanProgress | None = None
+    config: ScanConfig,
+    db: VendorDB,
+    policy: Policy,
+    progress: ScanProgress | None = None,
+    limits: Limits | None = None,
 ) -> Run:
-    """Scan `config.targets` from `config.interface`; every frame goes through one session."""
+    """Scan `config.targets` from `config.interface`; every frame goes through one session.
+
+    The interface's subnets are the LAN: an answer from outside them is a remote device.
+    """
     from scanner.active import banners
     from scanner.active.run import Scan, run_scan
     from scanner.sources.live import FrameSink
@@ -185,7 +223,11 @@ def scan(
     specs = list(config.targets.specs)
     details = {"targets": specs, "interface": config.interface}
     run = Run("scan", specs, time.time(), details=details)
-    session = Session(db, policy, f"live:{config.interface}")
+    limits = limits or Limits()
+    own = tuple(n.network for n in config.networks)
+    session = Session(
+        db, policy, f"live:{config.interface}", Limits(limits.budget, limits.local_nets + own)
+    )
     writer = (
         PcapNgWriter(config.pcap_out, config.interface, "camscan scan") if config.pcap_out else None
     )
@@ -218,4 +260,19 @@ def findings(run: Run, db: VendorDB, policy: Policy) -> dict[str, Any]:
         warnings=run.warnings + run.unreadable, capabilities=run.capabilities,
     )  # fmt: skip
     report["run"].update(run.details)
+    _count_unlisted(report["summary"], run)
     return report
+
+
+def _count_unlisted(summary: dict[str, Any], run: Run) -> None:
+    """Add the devices found but not listed (memory budget) to the summary's counts."""
+    if not run.unlisted:
+        return
+    summary["devices"] += sum(n for verdict, n in run.unlisted.items() if verdict != "remote")
+    summary["of_concern"] += run.unlisted.get("concern", 0)
+    summary["suspect"] += run.unlisted.get("suspect", 0)
+    summary["remote"] += run.unlisted.get("remote", 0)
+    makers = summary["by_manufacturer"]
+    for maker, n in run.unlisted_makers.items():
+        makers[maker] = makers.get(maker, 0) + n
+    summary["by_manufacturer"] = dict(sorted(makers.items()))

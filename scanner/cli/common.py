@@ -17,6 +17,7 @@ from scanner.errors import ExitStatus, ScannerError
 from scanner.output.sanitize import terminal_safe
 
 if TYPE_CHECKING:
+    from scanner.app import Limits
     from scanner.db import VendorDB
     from scanner.db.types import Policy
 
@@ -47,6 +48,33 @@ PolicyOpt = Annotated[str, typer.Option("--policy", help="Policy from vendor_db/
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress, no table.")]
 VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="More logging.")]
 FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when this holds.")]
+MaxMemoryOpt = Annotated[
+    str,
+    typer.Option(
+        "--max-memory",
+        help="Memory budget of the run (e.g. 256M, 1G); tables that grow with the input are "
+        "capped to fit it, and the report says what was not kept.",
+    ),
+]
+LocalNetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--local-net",
+        help="A subnet of the LAN (CIDR; repeatable). Evidence from outside the local subnets "
+        "is a remote device, never the MAC that carried it. Captures infer them from "
+        "ARP/DHCP/NDP; scan and listen add the interface's own.",
+    ),
+]
+DEFAULT_MAX_MEMORY = "256M"
+
+
+def limits(max_memory: str, local_nets: list[str] | None) -> Limits:
+    """The run's memory budget and stated subnets from the options; InputError when bad."""
+    from scanner.app import Limits
+    from scanner.engine.budget import Budget, parse_size
+    from scanner.engine.subnets import parse_nets
+
+    return Limits(Budget.of(parse_size(max_memory)), parse_nets(local_nets or ()))
 
 
 def setup_logging(verbose: int) -> None:

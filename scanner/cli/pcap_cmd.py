@@ -10,10 +10,13 @@ import typer
 from rich.console import Console
 
 from scanner.cli.common import (
+    DEFAULT_MAX_MEMORY,
     FailOn,
     FailOnOpt,
     Format,
     FormatOpt,
+    LocalNetOpt,
+    MaxMemoryOpt,
     OutputOpt,
     PolicyOpt,
     QuietOpt,
@@ -21,6 +24,7 @@ from scanner.cli.common import (
     console,
     emit,
     exit_on_policy,
+    limits,
     load_policy,
     say,
     setup_logging,
@@ -37,6 +41,8 @@ def pcap(
     fmt: FormatOpt = Format.table,
     policy: PolicyOpt = "default",
     fail_on: FailOnOpt = FailOn.never,
+    max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY,
+    local_net: LocalNetOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -44,10 +50,11 @@ def pcap(
     setup_logging(verbose)
     from scanner import app
 
+    bounds = limits(max_memory, local_net)
     db, pol = load_policy(policy)
     human = console(stderr=stdout_carries_data(output, fmt))
     with _Progress(files, quiet) as progress:
-        run = app.analyse_files(files, db, pol, progress)
+        run = app.analyse_files(files, db, pol, progress, bounds)
     report = app.findings(run, db, pol)
     for line in run.unreadable:
         say(line)  # one line per file; say() defuses escape sequences in file names

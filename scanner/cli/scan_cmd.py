@@ -10,10 +10,13 @@ import typer
 from rich.console import Console
 
 from scanner.cli.common import (
+    DEFAULT_MAX_MEMORY,
     FailOn,
     FailOnOpt,
     Format,
     FormatOpt,
+    LocalNetOpt,
+    MaxMemoryOpt,
     OutputOpt,
     PolicyOpt,
     QuietOpt,
@@ -21,6 +24,7 @@ from scanner.cli.common import (
     console,
     emit,
     exit_on_policy,
+    limits,
     load_policy,
     setup_logging,
     stdout_carries_data,
@@ -96,6 +100,8 @@ def scan(
             "--no-raw", help="Use no raw sockets (no ARP sweep, no capture), as without root."
         ),
     ] = False,
+    max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY,
+    local_net: LocalNetOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -106,6 +112,7 @@ def scan(
         raise typer.Exit(int(ExitStatus.USAGE))
     from scanner import app
 
+    bounds = limits(max_memory, local_net)
     db, pol = load_policy(policy)
     config = app.scan_config(
         targets or [], iface, allow_large, listen_window=listen_window, rate=rate,
@@ -115,7 +122,7 @@ def scan(
     human = console(stderr=stdout_carries_data(output, fmt))
     try:
         with _ScanProgress(quiet) as progress:
-            run = app.scan(config, db, pol, progress)
+            run = app.scan(config, db, pol, progress, bounds)
     except OSError as exc:
         raise RuntimeFailure(f"scan failed: {exc}") from None
     report = app.findings(run, db, pol)
@@ -133,6 +140,8 @@ def listen(
     policy: PolicyOpt = "default",
     pcap_out: PcapOutOpt = None,
     fail_on: FailOnOpt = FailOn.never,
+    max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY,
+    local_net: LocalNetOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -140,12 +149,13 @@ def listen(
     setup_logging(verbose)
     from scanner import app
 
+    bounds = limits(max_memory, local_net)
     db, pol = load_policy(policy)
     human = console(stderr=stdout_carries_data(output, fmt))
     if not quiet and sys.stderr.isatty():
         console(stderr=True).print(f"listening on {iface} for {seconds:g} s", markup=False)
     try:
-        run = app.listen(iface, seconds, db, pol, pcap_out)
+        run = app.listen(iface, seconds, db, pol, pcap_out, bounds)
     except OSError as exc:
         raise RuntimeFailure(f"listening failed: {exc}") from None
     report = app.findings(run, db, pol)
