@@ -27,6 +27,7 @@ from scanner.sources.capture import ReadState, read_records
 if TYPE_CHECKING:
     from scanner.active.run import Progress as ScanProgress
     from scanner.active.run import ScanConfig
+    from scanner.active.settings import ScanSettings
 
 FileProgress = Callable[[int, int], None]  # (bytes consumed in this file, frames so far)
 PROGRESS_EVERY = 1 << 16
@@ -191,17 +192,23 @@ def listen(
 
 
 def scan_config(
-    targets: Sequence[str], iface: str | None, allow_large: bool = False, **knobs: Any
+    targets: Sequence[str],
+    iface: str | None,
+    allow_large: bool = False,
+    settings: ScanSettings | None = None,
+    **options: Any,
 ) -> ScanConfig:
     """A ScanConfig for the given targets and/or interface (its own subnets when alone).
 
     InputError for bad targets; RuntimeFailure for a missing interface or one without IPv4.
+    `options` are ScanConfig's pcap_out and raw.
     """
     from scanner.active.run import ScanConfig
+    from scanner.active.settings import ScanSettings
     from scanner.active.targets import scope
 
     chosen, interface, networks = scope(list(targets), iface, allow_large)
-    return ScanConfig(chosen, interface, networks, **knobs)
+    return ScanConfig(chosen, interface, networks, settings or ScanSettings(), **options)
 
 
 def scan(

@@ -47,6 +47,11 @@ class Targets:
     def __len__(self) -> int:
         return sum(len(s) for s in self.spans)
 
+    @property
+    def single_hosts(self) -> bool:
+        """True when every target was given as one address (no CIDR or range of several)."""
+        return all(len(s) == 1 for s in self.spans)
+
     def __iter__(self) -> Iterator[IPv4Address]:
         seen: set[int] = set()
         for span in self.spans:

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from scanner.active.settings import PROBES, ScanSettings
+from scanner.active.settings import build as build_settings
 from scanner.cli.common import (
     DEFAULT_MAX_MEMORY,
     FailOn,
@@ -29,39 +31,23 @@ from scanner.cli.common import (
     setup_logging,
     stdout_carries_data,
 )
-from scanner.errors import ExitStatus, InputError, RuntimeFailure
+from scanner.errors import ExitStatus, RuntimeFailure
 
-DEFAULT_PORTS = "80,443,554,8000,8080,8443,37777,34567"
 HOW_TO_START = (
     "camscan scan needs something to scan; it sends nothing on its own.\n"
     "  camscan scan --iface eth0             scan the subnets of eth0\n"
     "  camscan scan 10.0.0.0/24              scan a CIDR (also ranges 10.0.0.5-10.0.0.20, hosts)\n"
     "  camscan scan 10.0.0.0/24 --iface eth0 scan a CIDR, discovery on eth0\n"
-    "Defaults are gentle: --rate 100 packets/s, --concurrency 32 connections, --timeout 2 s."
+    "Defaults are gentle: at most 400 broadcast/multicast frames/s (--rate), 2000 TCP\n"
+    "connection attempts/s (--tcp-rate), 256 connections at once (--concurrency)."
 )
+_D = ScanSettings()
+PORTS_TEXT = ",".join(map(str, _D.ports))
 
 PcapOutOpt = Annotated[
     Path | None,
     typer.Option("--pcap-out", help="Write every frame sent and received (pcapng)."),
 ]
-
-
-def parse_ports(text: str) -> tuple[int, ...]:
-    """A comma-separated list of TCP ports (1-65535), duplicates removed, order kept."""
-    ports: list[int] = []
-    for item in text.split(","):
-        item = item.strip()
-        if not item:
-            continue
-        try:
-            port = int(item)
-        except ValueError:
-            raise InputError(f"--ports: {item!r} is not a port number") from None
-        if not 0 < port < 65536:
-            raise InputError(f"--ports: {port} is outside 1-65535")
-        if port not in ports:
-            ports.append(port)
-    return tuple(ports)
 
 
 def scan(
@@ -77,18 +63,50 @@ def scan(
     fmt: FormatOpt = Format.table,
     policy: PolicyOpt = "default",
     listen_window: Annotated[
-        float, typer.Option("--listen-window", min=0.0, max=600.0, help="Seconds to hear answers.")
-    ] = 3.0,
+        float,
+        typer.Option(
+            "--listen-window",
+            help="Longest wait (s) for answers after the last ARP request or discovery probe; "
+            "a window ends sooner, a moment after the last answer.",
+        ),
+    ] = _D.listen_window,
     rate: Annotated[
-        float, typer.Option("--rate", min=1.0, max=100_000.0, help="Packets per second at most.")
-    ] = 100.0,
+        float,
+        typer.Option("--rate", help="Broadcast and multicast frames (ARP, discovery) per second."),
+    ] = _D.rate,
+    tcp_rate: Annotated[
+        float, typer.Option("--tcp-rate", help="TCP connection attempts per second.")
+    ] = _D.tcp_rate,
     concurrency: Annotated[
-        int, typer.Option("--concurrency", min=1, max=4096, help="TCP connections at once.")
-    ] = 32,
+        int, typer.Option("--concurrency", help="TCP connections open at once.")
+    ] = _D.concurrency,
+    connect_timeout: Annotated[
+        float, typer.Option("--connect-timeout", help="Seconds a TCP connect may take.")
+    ] = _D.connect_timeout,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, max=60.0, help="Seconds any wait may last.")
-    ] = 2.0,
-    ports: Annotated[str, typer.Option("--ports", help="TCP ports to check.")] = DEFAULT_PORTS,
+        float, typer.Option("--timeout", help="Seconds any other wait (a reply, TLS) may take.")
+    ] = _D.timeout,
+    max_duration: Annotated[
+        float | None,
+        typer.Option(
+            "--max-duration",
+            help="Stop the whole scan after this many seconds (report what was found, exit 0 "
+            "with a warning). Default: the time the targets could take at this pacing.",
+        ),
+    ] = None,
+    ports: Annotated[str, typer.Option("--ports", help="TCP ports to check.")] = PORTS_TEXT,
+    probes: Annotated[
+        str | None,
+        typer.Option(
+            "--probes",
+            help=f"Probes to send, from {','.join(PROBES)}. Default: all of them, but no "
+            "multicast discovery when every target is a single address.",
+        ),
+    ] = None,
+    no_discovery: Annotated[
+        bool,
+        typer.Option("--no-discovery", help="Send no multicast discovery (ARP and TCP only)."),
+    ] = False,
     pcap_out: PcapOutOpt = None,
     fail_on: FailOnOpt = FailOn.never,
     allow_large: Annotated[
@@ -110,15 +128,18 @@ def scan(
     if not targets and not iface:
         console(stderr=True).print(HOW_TO_START, markup=False, soft_wrap=True)
         raise typer.Exit(int(ExitStatus.USAGE))
+    settings = build_settings(
+        ports=ports, probes=probes, no_discovery=no_discovery, rate=rate, tcp_rate=tcp_rate,
+        concurrency=concurrency, connect_timeout=connect_timeout, timeout=timeout,
+        listen_window=listen_window, max_duration=max_duration,
+    )  # fmt: skip
     from scanner import app
 
     bounds = limits(max_memory, local_net)
     db, pol = load_policy(policy)
     config = app.scan_config(
-        targets or [], iface, allow_large, listen_window=listen_window, rate=rate,
-        concurrency=concurrency, timeout=timeout, ports=parse_ports(ports), pcap_out=pcap_out,
-        raw=not no_raw,
-    )  # fmt: skip
+        targets or [], iface, allow_large, settings, pcap_out=pcap_out, raw=not no_raw
+    )
     human = console(stderr=stdout_carries_data(output, fmt))
     try:
         with _ScanProgress(quiet) as progress:

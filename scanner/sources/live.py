@@ -96,13 +96,15 @@ class RawCapture:
             self.sink(linktype, time.time(), data)
 
     def send(self, frame: bytes) -> bool:
-        """Send one complete link-layer frame; False when the kernel refuses."""
+        """Send one complete link-layer frame, and hand it to the sink (a packet socket does
+        not hear its own frames); False when the kernel refuses."""
         try:
             self.sock.send(frame)
         except OSError as exc:
             log.debug("raw send failed: %s", exc)
             return False
         self.sent += 1
+        self.sink(LT_ETHERNET, time.time(), frame)
         return True
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scanner.active.settings import ScanSettings
 from scanner.errors import InputError
 
 SOURCE_KINDS = ("pcap", "scan", "listen")
@@ -30,6 +31,7 @@ class SourceSpec:
     targets: tuple[str, ...] = ()
     iface: str | None = None
     seconds: float | None = None
+    scan: ScanSettings = ScanSettings()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,7 @@ def _source(raw: Any) -> SourceSpec:
         targets=tuple(_strings(raw.get("targets", []), "source targets")),
         iface=iface,
         seconds=None if seconds is None else float(seconds),
+        scan=ScanSettings(listen_window=3.0 if seconds is None else float(seconds)),
     )
 
 

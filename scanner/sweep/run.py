@@ -52,8 +52,7 @@ def collect(spec: SourceSpec, policy: str) -> dict[str, Any]:
         seconds = spec.seconds if spec.seconds is not None else 60.0
         run = app.listen(spec.iface, seconds, db, pol)
     else:
-        window = spec.seconds if spec.seconds is not None else 3.0
-        config = app.scan_config(spec.targets, spec.iface, listen_window=window)
+        config = app.scan_config(spec.targets, spec.iface, settings=spec.scan)
         run = app.scan(config, db, pol)
     return app.findings(run, db, pol)
 

@@ -6,8 +6,6 @@ import pytest
 from typer.testing import CliRunner
 
 from scanner.cli.main import app
-from scanner.cli.scan_cmd import parse_ports
-from scanner.errors import InputError
 
 runner = CliRunner()
 NO_SUCH_IF = "camscan-noif0"
@@ -47,13 +45,3 @@ def test_listen_without_raw_capture_exits_3(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr("scanner.sources.live.open_raw", lambda iface: None)
     result = runner.invoke(app, ["listen", "--iface", "lo", "--seconds", "1"])
     assert (result.exit_code, "needs raw-socket privileges" in result.output) == (3, True)
-
-
-def test_parse_ports_keeps_order_and_drops_duplicates() -> None:
-    assert parse_ports("554, 80,554,,8000") == (554, 80, 8000)
-
-
-@pytest.mark.parametrize("text", ["0", "65536", "-1", "80-90"])
-def test_parse_ports_refuses_out_of_range_and_ranges(text: str) -> None:
-    with pytest.raises(InputError):
-        parse_ports(text)
