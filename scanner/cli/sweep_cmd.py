@@ -65,6 +65,14 @@ def sweep_cmd(
     pcap: Annotated[
         list[Path] | None, typer.Option("--pcap", help="Replay this capture (repeatable).")
     ] = None,
+    scan: Annotated[
+        list[str] | None,
+        typer.Option("--scan", help="Scan this CIDR, range or host (repeatable)."),
+    ] = None,
+    iface: Annotated[
+        str | None,
+        typer.Option("--iface", help="Interface to scan from; alone, scan its own subnets."),
+    ] = None,
     db: DbOpt = None,
     output: OutputOpt = None,
     fmt: Annotated[Format, typer.Option("--format", help="What to print on stdout.")] = (
@@ -91,7 +99,8 @@ def sweep_cmd(
 
     data = sweep_config.load_file(config) if config else {}
     cfg = sweep_config.build(
-        data, site=site, pcaps=[str(p) for p in pcap or []] or None, db=db,
+        data, site=site, pcaps=[str(p) for p in pcap or []] or None, scan_targets=scan,
+        iface=iface, db=db,
         output=None if output == "-" else output, policy=policy,
         fail_on=fail_on.value if fail_on else None, lock_timeout=lock_timeout,
     )  # fmt: skip

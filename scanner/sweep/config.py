@@ -6,11 +6,12 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scanner.active.settings import ScanSettings
+from scanner.active.settings import RANGES, ScanSettings
+from scanner.active.settings import build as scan_settings
 from scanner.errors import InputError
 
 SOURCE_KINDS = ("pcap", "scan", "listen")
@@ -19,6 +20,8 @@ REPORT_FORMATS = ("json", "html", "md", "csv", "ndjson")
 DEFAULT_LOCK_TIMEOUT = 60.0
 TOP_KEYS = {"site", "policy", "db", "fail_on", "lock_timeout", "source", "reports"}
 SOURCE_KEYS = {"kind", "paths", "targets", "iface", "seconds"}
+# every knob of `camscan scan`, under the option's name with "_" for "-"
+SCAN_KEYS = {*RANGES, "ports", "probes", "no_discovery", "allow_large"}
 SITE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
@@ -32,6 +35,7 @@ class SourceSpec:
     iface: str | None = None
     seconds: float | None = None
     scan: ScanSettings = ScanSettings()
+    allow_large: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,8 +78,7 @@ def build(data: Mapping[str, Any], **overrides: Any) -> SweepConfig:
         raise InputError(
             "a sweep needs a site name (--site or site = ...): letters, digits, '.', '_', '-'"
         )
-    pcaps = given.get("pcaps")
-    source = SourceSpec("pcap", tuple(pcaps)) if pcaps else _source(data.get("source"))
+    source = _cli_source(given, data.get("source"))
     reports = _reports(data.get("reports", {}))
     if "output" in given:
         reports = {**reports, "json": str(given["output"])}
@@ -100,29 +103,70 @@ def report_path(template: str, site: str, run_id: str, date: str) -> Path:
         ) from exc
 
 
+def _cli_source(given: Mapping[str, Any], raw: Any) -> SourceSpec:
+    """The source the options state (--pcap, or --scan/--iface), else the config's [source].
+
+    --scan and --iface replace a scan source's targets and interface and keep its knobs.
+    """
+    pcaps, targets, iface = given.get("pcaps"), given.get("scan_targets"), given.get("iface")
+    if pcaps and (targets or iface):
+        raise InputError("choose one source: --pcap, or --scan/--iface")
+    if pcaps:
+        return SourceSpec("pcap", tuple(pcaps))
+    if not (targets or iface):
+        return _source(raw)
+    base = _source(raw) if raw is not None else SourceSpec("scan")
+    if base.kind != "scan":
+        base = SourceSpec("scan")
+    return replace(
+        base, targets=tuple(targets or base.targets), iface=iface if iface else base.iface
+    )
+
+
 def _source(raw: Any) -> SourceSpec:
     if raw is None:
-        raise InputError("a sweep needs a source: --pcap FILE or a [source] table in the config")
+        raise InputError(
+            "a sweep needs a source: --pcap FILE, --scan CIDR/--iface IF or a [source] table "
+            "in the config"
+        )
     if not isinstance(raw, dict):
         raise InputError("[source] must be a table with kind = 'pcap' | 'scan' | 'listen'")
-    _reject_unknown(raw, SOURCE_KEYS, "[source]")
+    _reject_unknown(raw, SOURCE_KEYS | SCAN_KEYS, "[source]")
     kind = _choice(raw.get("kind"), SOURCE_KINDS, "source kind")
     paths = _strings(raw.get("paths", []), "source paths")
     if kind == "pcap" and not paths:
         raise InputError("a pcap source needs paths = [...]")
     seconds = raw.get("seconds")
-    if seconds is not None and (not isinstance(seconds, int | float) or seconds <= 0):
+    if seconds is not None and (
+        isinstance(seconds, bool)
+        or not isinstance(seconds, int | float)
+        or not 0 < seconds < float("inf")
+    ):
         raise InputError("source seconds must be a positive number")
     iface = raw.get("iface")
     if iface is not None and not isinstance(iface, str):
         raise InputError("source iface must be a string")
+    knobs = {key: raw[key] for key in SCAN_KEYS & set(raw)}
+    if knobs and kind != "scan":
+        raise InputError(f"[source] {', '.join(sorted(knobs))}: only a scan source takes these")
+    allow_large = knobs.pop("allow_large", False)
+    no_discovery = knobs.pop("no_discovery", False)
+    if not isinstance(allow_large, bool) or not isinstance(no_discovery, bool):
+        raise InputError("[source] allow_large and no_discovery must be true or false")
+    for key in ("ports", "probes"):
+        if key in knobs and not isinstance(knobs[key], str | list):
+            raise InputError(f"[source] {key} must be a list or a comma-separated string")
+    if kind == "scan" and seconds is not None:
+        # before the scan knobs existed, a scan source's `seconds` was its listen window
+        knobs.setdefault("listen_window", seconds)
     return SourceSpec(
         kind=kind,
         paths=tuple(paths),
         targets=tuple(_strings(raw.get("targets", []), "source targets")),
         iface=iface,
         seconds=None if seconds is None else float(seconds),
-        scan=ScanSettings(listen_window=3.0 if seconds is None else float(seconds)),
+        scan=scan_settings(keys=True, no_discovery=no_discovery, **knobs),
+        allow_large=allow_large,
     )
 
 

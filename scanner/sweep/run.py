@@ -52,7 +52,7 @@ def collect(spec: SourceSpec, policy: str) -> dict[str, Any]:
         seconds = spec.seconds if spec.seconds is not None else 60.0
         run = app.listen(spec.iface, seconds, db, pol)
     else:
-        config = app.scan_config(spec.targets, spec.iface, settings=spec.scan)
+        config = app.scan_config(spec.targets, spec.iface, spec.allow_large, spec.scan)
         run = app.scan(config, db, pol)
     return app.findings(run, db, pol)
 

@@ -238,3 +238,18 @@ def test_max_duration_cuts_the_scan_with_a_warning(netns_pair: NetnsPair, tmp_pa
         0, ["the scan stopped at its overall bound of 1 s (--max-duration); results are partial"],
         True,
     )  # fmt: skip
+
+
+def test_sweep_scans_from_the_command_line_without_a_config(
+    netns_pair: NetnsPair, tmp_path: Path
+) -> None:
+    result = netns_pair.camscan(
+        "sweep", "--site", "lab-01", "--scan", netns_pair.device_ip,
+        "--iface", netns_pair.scanner_if, "--db", str(tmp_path / "h.sqlite3"),
+        "-o", str(tmp_path / "r.json"), "-q",
+    )  # fmt: skip
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert (result.returncode, report["run"]["mode"], report["sweep"]["site"]) == (
+        1, "scan", "lab-01",
+    )  # fmt: skip
+    assert summary(report)[0][:3] == (f"mac:{netns_pair.device_mac}", "concern", "hikvision")

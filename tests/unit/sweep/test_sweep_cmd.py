@@ -158,3 +158,9 @@ def test_report_of_a_malformed_report_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema": "camscan.findings/1", "devices": [{}]}')
     assert runner.invoke(app, ["report", str(bad), "--format", "md"]).exit_code == 2
+
+
+def test_scan_option_on_a_missing_interface_exits_3_without_a_config(tmp_path: Path) -> None:
+    result = sweep(tmp_path, "--scan", "192.0.2.0/24", "--iface", "nosuch9")
+    assert (result.exit_code, "no such interface: nosuch9" in result.output) == (3, True)
+    assert not (tmp_path / "h.db").exists()
