@@ -22,14 +22,15 @@ from scanner.engine.dispatch import Dispatcher
 from scanner.engine.subnets import Network
 from scanner.errors import CaptureFormatError
 from scanner.model import Observation
-from scanner.sources.capture import ReadState, read_records
+from scanner.sources.capture import STDIN, ReadState, display_name, read_records
 
 if TYPE_CHECKING:
     from scanner.active.run import Progress as ScanProgress
     from scanner.active.run import ScanConfig
     from scanner.active.settings import ScanSettings
 
-FileProgress = Callable[[int, int], None]  # (bytes consumed in this file, frames so far)
+# (index of the input, offset in it as stored or None for a stream, frames of it so far)
+FileProgress = Callable[[int, int | None, int], None]
 PROGRESS_EVERY = 1 << 16
 
 
@@ -49,6 +50,14 @@ class Run:
     details: dict[str, Any] = field(default_factory=dict)  # mode-specific `run` fields
     unlisted: dict[str, int] = field(default_factory=dict)  # verdict/"remote" -> not listed
     unlisted_makers: dict[str, int] = field(default_factory=dict)  # of concern, not listed
+    interrupted: bool = False  # Ctrl-C ended the run early; its report covers what came before
+
+    def interrupt(self, what: str) -> None:
+        """Record that Ctrl-C stopped the run after `what`."""
+        self.interrupted = True
+        self.warnings.append(
+            f"interrupted by the user (Ctrl-C) after {what}: this report is partial"
+        )
 
 
 def is_root() -> bool:
@@ -121,14 +130,19 @@ def analyse_files(
     run = Run("pcap", [str(p) for p in paths], time.time())
     session = Session(db, policy, limits=limits)
     frames = octets = 0
-    for path in paths:
-        state = ReadState(path=str(path))
-        session.name(path.name)
+    for index, path in enumerate(paths):
+        name = display_name(path)
+        state = ReadState(path=name)
+        session.name("stdin" if str(path) == STDIN else path.name)
         try:
-            _replay(session.dispatcher, path, state, progress)
+            _replay(session.dispatcher, path, state, progress, index)
         except CaptureFormatError as exc:
             run.unreadable.append(str(exc))
             continue
+        except KeyboardInterrupt:
+            run.warnings.extend(state.warnings)
+            run.interrupt(f"frame {state.frames} of {name}")
+            break
         finally:
             frames += state.frames
             octets += state.bytes
@@ -138,23 +152,31 @@ def analyse_files(
             continue
         run.warnings.extend(state.warnings)
         if not state.frames:
-            run.warnings.append(f"{path}: the capture holds no frames")
+            run.warnings.append(f"{name}: the capture holds no frames")
         session.dispatcher.flush()
     return session.close(run, frames, octets)
 
 
 def _replay(
-    dispatcher: Dispatcher, path: Path, state: ReadState, progress: FileProgress | None
+    dispatcher: Dispatcher,
+    path: Path,
+    state: ReadState,
+    progress: FileProgress | None,
+    index: int = 0,
 ) -> None:
     frame = dispatcher.frame
-    if progress is None:
-        for linktype, ts, data in read_records(path, state):
+    records = read_records(path, state)
+    try:
+        if progress is None:
+            for linktype, ts, data in records:
+                frame(linktype, ts, data)
+            return
+        for n, (linktype, ts, data) in enumerate(records, 1):
             frame(linktype, ts, data)
-        return
-    for n, (linktype, ts, data) in enumerate(read_records(path, state), 1):
-        frame(linktype, ts, data)
-        if not n % PROGRESS_EVERY:
-            progress(state.consumed, n)
+            if not n % PROGRESS_EVERY:
+                progress(index, state.position(), n)
+    finally:
+        records.close()  # the reader publishes its counters even when Ctrl-C stops the loop
 
 
 def listen(
@@ -183,7 +205,8 @@ def listen(
     writer = PcapNgWriter(pcap_out, interface, "camscan listen") if pcap_out else None
     sink = live.FrameSink(session.dispatcher.frame, writer)
     try:
-        live.pump(raw, sink, seconds)
+        if live.pump(raw, sink, seconds):
+            run.interrupt(f"{time.time() - run.started:.0f} s of the {seconds:g} s")
     finally:
         if writer is not None:
             writer.close()
@@ -223,7 +246,7 @@ def scan(
     The interface's subnets are the LAN: an answer from outside them is a remote device.
     """
     from scanner.active import banners
-    from scanner.active.run import Scan, run_scan
+    from scanner.active.run import Scan, ScanOutcome, run_scan
     from scanner.sources.live import FrameSink
     from scanner.sources.pcapng import PcapNgWriter
 
@@ -248,10 +271,14 @@ def scan(
     session.observer = active.observe
     try:
         outcome = run_scan(active)
+    except KeyboardInterrupt:
+        outcome = ScanOutcome(active.warnings, active.capabilities, active.phases)
+        run.interrupt(f"{sink.frames} frames")
     finally:
         if writer is not None:
             writer.close()
-    run.warnings, run.capabilities = outcome.warnings, outcome.capabilities
+    run.warnings[:0] = outcome.warnings
+    run.capabilities = outcome.capabilities
     run.details["phases"] = outcome.phases
     run.stats = {"targets": len(config.targets)}
     return session.close(run, sink.frames, sink.octets)

@@ -8,14 +8,15 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from scanner.active.settings import PROBES, ScanSettings
 from scanner.active.settings import build as build_settings
+from scanner.cli import outputs
 from scanner.cli.common import (
     DEFAULT_MAX_MEMORY,
     FailOn,
     FailOnOpt,
-    Format,
     FormatOpt,
     LocalNetOpt,
     MaxMemoryOpt,
@@ -24,12 +25,10 @@ from scanner.cli.common import (
     QuietOpt,
     VerboseOpt,
     console,
-    emit,
     exit_on_policy,
     limits,
     load_policy,
     setup_logging,
-    stdout_carries_data,
 )
 from scanner.errors import ExitStatus, RuntimeFailure
 
@@ -46,21 +45,29 @@ PORTS_TEXT = ",".join(map(str, _D.ports))
 
 PcapOutOpt = Annotated[
     Path | None,
-    typer.Option("--pcap-out", help="Write every frame sent and received (pcapng)."),
+    typer.Option(
+        "--pcap-out", metavar="FILE", help="Write every frame sent and received (pcapng)."
+    ),
 ]
 
 
 def scan(
     targets: Annotated[
         list[str] | None,
-        typer.Argument(help="CIDRs (10.0.0.0/24), ranges (10.0.0.5-10.0.0.20) or hosts."),
+        typer.Argument(
+            metavar="TARGET...",
+            show_default=False,
+            help="CIDRs (10.0.0.0/24), ranges (10.0.0.5-10.0.0.20) or hosts.",
+        ),
     ] = None,
     iface: Annotated[
         str | None,
-        typer.Option("--iface", help="Interface for discovery; alone, scan its own subnets."),
+        typer.Option(
+            "--iface", metavar="IF", help="Interface for discovery; alone, scan its own subnets."
+        ),
     ] = None,
     output: OutputOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     policy: PolicyOpt = "default",
     listen_window: Annotated[
         float,
@@ -126,7 +133,7 @@ def scan(
     """Actively discover devices on the given targets or the interface's subnets."""
     setup_logging(verbose)
     if not targets and not iface:
-        console(stderr=True).print(HOW_TO_START, markup=False, soft_wrap=True)
+        console(stderr=True).print(Text(HOW_TO_START), soft_wrap=True)
         raise typer.Exit(int(ExitStatus.USAGE))
     settings = build_settings(
         ports=ports, probes=probes, no_discovery=no_discovery, rate=rate, tcp_rate=tcp_rate,
@@ -136,28 +143,29 @@ def scan(
     from scanner import app
 
     bounds = limits(max_memory, local_net)
+    chosen = outputs.plan(output, fmt, refuse=[pcap_out] if pcap_out else [])
     db, pol = load_policy(policy)
     config = app.scan_config(
         targets or [], iface, allow_large, settings, pcap_out=pcap_out, raw=not no_raw
     )
-    human = console(stderr=stdout_carries_data(output, fmt))
     try:
         with _ScanProgress(quiet) as progress:
             run = app.scan(config, db, pol, progress, bounds)
     except OSError as exc:
         raise RuntimeFailure(f"scan failed: {exc}") from None
-    report = app.findings(run, db, pol)
-    emit(report, output, fmt, quiet, human)
-    exit_on_policy(report, fail_on)
+    _finish(app.findings(run, db, pol), run.interrupted, chosen, quiet, fail_on)
 
 
 def listen(
-    iface: Annotated[str, typer.Option("--iface", help="Interface to listen on.")],
+    iface: Annotated[str, typer.Option("--iface", metavar="IF", help="Interface to listen on.")],
     seconds: Annotated[
-        float, typer.Option("--seconds", min=0.1, max=86_400.0, help="How long to listen.")
+        float,
+        typer.Option(
+            "--seconds", metavar="SECONDS", min=0.1, max=86_400.0, help="How long to listen."
+        ),
     ],
     output: OutputOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     policy: PolicyOpt = "default",
     pcap_out: PcapOutOpt = None,
     fail_on: FailOnOpt = FailOn.never,
@@ -171,16 +179,26 @@ def listen(
     from scanner import app
 
     bounds = limits(max_memory, local_net)
+    chosen = outputs.plan(output, fmt, refuse=[pcap_out] if pcap_out else [])
     db, pol = load_policy(policy)
-    human = console(stderr=stdout_carries_data(output, fmt))
     if not quiet and sys.stderr.isatty():
-        console(stderr=True).print(f"listening on {iface} for {seconds:g} s", markup=False)
+        outputs.note(
+            console(stderr=True), f"listening on {iface} for {seconds:g} s (Ctrl-C ends it)"
+        )
     try:
         run = app.listen(iface, seconds, db, pol, pcap_out, bounds)
     except OSError as exc:
         raise RuntimeFailure(f"listening failed: {exc}") from None
-    report = app.findings(run, db, pol)
-    emit(report, output, fmt, quiet, human)
+    _finish(app.findings(run, db, pol), run.interrupted, chosen, quiet, fail_on)
+
+
+def _finish(
+    report: dict[str, Any], interrupted: bool, chosen: outputs.Plan, quiet: bool, fail_on: FailOn
+) -> None:
+    """Deliver the report; exit 130 when Ctrl-C cut the run short, else as --fail-on says."""
+    outputs.deliver(report, chosen, quiet)
+    if interrupted:
+        raise typer.Exit(int(ExitStatus.INTERRUPTED))
     exit_on_policy(report, fail_on)
 
 
@@ -195,11 +213,19 @@ class _ScanProgress:
     def __enter__(self) -> Any:
         if not self.enabled:
             return None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         self.bar = Progress(
             TextColumn("{task.description:<11}"), BarColumn(), MofNCompleteColumn(),
-            console=Console(stderr=True), transient=True,
+            TaskProgressColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+            transient=True,
         )  # fmt: skip
         self.bar.start()
 

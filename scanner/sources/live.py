@@ -122,8 +122,9 @@ def require_raw(iface: str) -> socket.socket:
     return raw
 
 
-def pump(raw: socket.socket, sink: FrameSink, seconds: float) -> None:
-    """Feed every frame `raw` receives to `sink` for `seconds` (Ctrl-C ends it early); close it."""
+def pump(raw: socket.socket, sink: FrameSink, seconds: float) -> bool:
+    """Feed every frame `raw` receives to `sink` for `seconds`, then close it; True when Ctrl-C
+    ended it early (the frames heard until then are in the sink)."""
     capture = RawCapture(raw, sink)
 
     async def listen() -> None:
@@ -139,5 +140,7 @@ def pump(raw: socket.socket, sink: FrameSink, seconds: float) -> None:
         asyncio.run(listen())
     except KeyboardInterrupt:
         log.info("listening stopped by the user; reporting what was heard")
+        return True
     finally:
         capture.close()
+    return False
