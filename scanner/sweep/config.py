@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -15,14 +16,16 @@ from scanner.active.settings import build as scan_settings
 from scanner.errors import InputError
 
 SOURCE_KINDS = ("pcap", "scan", "listen")
-FAIL_ON = ("concern", "new", "never")
+FAIL_ON = ("concern", "suspect", "new", "never")
 REPORT_FORMATS = ("json", "html", "md", "csv", "ndjson")
 DEFAULT_LOCK_TIMEOUT = 60.0
 TOP_KEYS = {"site", "policy", "db", "fail_on", "lock_timeout", "source", "reports"}
 SOURCE_KEYS = {"kind", "paths", "targets", "iface", "seconds"}
 # every knob of `camscan scan`, under the option's name with "_" for "-"
 SCAN_KEYS = {*RANGES, "ports", "probes", "no_discovery", "allow_large"}
-SITE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+SITE_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")  # the whole name: fullmatch
+PLACEHOLDERS = ("site", "run_id", "date")
+MAX_CONFIG_BYTES = 1 << 20  # a sweep config is a few hundred bytes; /dev/zero is not one
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +62,21 @@ def default_db_path(env: Mapping[str, str] | None = None) -> Path:
 
 
 def load_file(path: Path) -> dict[str, Any]:
-    """The raw TOML table of a config file, with unknown keys rejected."""
+    """The raw TOML table of a config file (at most MAX_CONFIG_BYTES), unknown keys rejected."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_CONFIG_BYTES + 1)
+        if len(raw) > MAX_CONFIG_BYTES:
+            raise InputError(f"sweep config {path} is larger than {MAX_CONFIG_BYTES} bytes")
+        data = tomllib.loads(raw.decode("utf-8"))
     except (OSError, UnicodeError) as exc:
-        raise InputError(f"cannot read sweep config {path}: {exc}") from exc
+        raise InputError(
+            f"cannot read sweep config {path}: {getattr(exc, 'strerror', None) or exc}"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise InputError(f"sweep config {path} is not valid TOML: {exc}") from exc
+    except RecursionError:
+        raise InputError(f"sweep config {path} nests arrays or tables too deeply") from None
     _reject_unknown(data, TOP_KEYS, "sweep config")
     return data
 
@@ -74,18 +85,18 @@ def build(data: Mapping[str, Any], **overrides: Any) -> SweepConfig:
     """A checked SweepConfig from file data plus the options given (None = not given)."""
     given = {k: v for k, v in overrides.items() if v is not None}
     site = given.get("site", data.get("site"))
-    if not isinstance(site, str) or not SITE_PATTERN.match(site):
+    if not isinstance(site, str) or not SITE_PATTERN.fullmatch(site):
         raise InputError(
             "a sweep needs a site name (--site or site = ...): letters, digits, '.', '_', '-'"
         )
     source = _cli_source(given, data.get("source"))
     reports = _reports(data.get("reports", {}))
-    if "output" in given:
-        reports = {**reports, "json": str(given["output"])}
+    if "reports" in given:
+        reports = {**reports, **{fmt: str(path) for fmt, path in given["reports"].items()}}
     return SweepConfig(
         site=site,
         source=source,
-        db=Path(given.get("db", data.get("db") or default_db_path())).expanduser(),
+        db=_db_path(given.get("db", data.get("db"))),
         policy=_string(given.get("policy", data.get("policy", "default")), "policy"),
         fail_on=_choice(given.get("fail_on", data.get("fail_on", "concern")), FAIL_ON, "fail_on"),
         lock_timeout=_seconds(given.get("lock_timeout", data.get("lock_timeout"))),
@@ -94,13 +105,37 @@ def build(data: Mapping[str, Any], **overrides: Any) -> SweepConfig:
 
 
 def report_path(template: str, site: str, run_id: str, date: str) -> Path:
-    """A report path with its placeholders filled in."""
+    """A report path with its placeholders filled in; InputError for any other placeholder."""
+    check_template(template)
+    return Path(template.format_map({"site": site, "run_id": run_id, "date": date}))
+
+
+def check_template(template: str) -> None:
+    """InputError unless every placeholder of `template` is a bare {site}, {run_id} or {date}
+    (no attribute, index, conversion or format spec: "{site.upper}" would name a method)."""
     try:
-        return Path(template.format_map({"site": site, "run_id": run_id, "date": date}))
-    except (KeyError, ValueError, IndexError) as exc:
-        raise InputError(
-            f"bad report path {template!r}: use only {{site}}, {{run_id}}, {{date}}"
-        ) from exc
+        fields = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise InputError(f"bad report path {template!r}: {exc}") from None
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if name not in PLACEHOLDERS or spec or conversion:
+            raise InputError(
+                f"bad report path {template!r}: use only {{site}}, {{run_id}}, {{date}}"
+            )
+
+
+def _db_path(value: Any) -> Path:
+    """The history file: a path to a file (existing or not), never a directory."""
+    if value is None:
+        return default_db_path()
+    if not isinstance(value, str | Path) or not str(value):
+        raise InputError("db must be the path of a history file")
+    path = Path(value).expanduser()
+    if not path.name or path.is_dir():
+        raise InputError(f"db {value} is a directory; give the path of a history file")
+    return path
 
 
 def _cli_source(given: Mapping[str, Any], raw: Any) -> SourceSpec:
@@ -174,7 +209,10 @@ def _reports(raw: Any) -> dict[str, str]:
     if not isinstance(raw, dict):
         raise InputError("[reports] must be a table of format = path")
     _reject_unknown(raw, set(REPORT_FORMATS), "[reports]")
-    return {fmt: _string(path, f"reports.{fmt}") for fmt, path in raw.items()}
+    reports = {fmt: _string(path, f"reports.{fmt}") for fmt, path in raw.items()}
+    for template in reports.values():
+        check_template(template)
+    return reports
 
 
 def _reject_unknown(data: Mapping[str, Any], known: set[str], where: str) -> None:

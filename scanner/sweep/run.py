@@ -96,9 +96,11 @@ def sweep_report(
 
 
 def policy_broken(report: Mapping[str, Any], fail_on: str) -> bool:
-    """Whether --fail-on holds: any device of concern, or a new one of concern."""
+    """Whether --fail-on holds: any device of concern (or suspect), or a new one of concern."""
     if fail_on == "concern":
         return bool(report["summary"]["of_concern"])
+    if fail_on == "suspect":
+        return bool(report["summary"]["of_concern"] or report["summary"]["suspect"])
     if fail_on == "new":
         new = set(report.get("sweep", {}).get("new", ()))
         return any(d["of_concern"] for d in report["devices"] if d["id"] in new)

@@ -44,7 +44,7 @@ def test_config_file_is_read_whole(tmp_path: Path) -> None:
 def test_command_line_overrides_the_file(tmp_path: Path) -> None:
     path = tmp_path / "sweep.toml"
     path.write_text(CONFIG)
-    config = build(load_file(path), site="lab", pcaps=["a.pcap"], output="r.json")
+    config = build(load_file(path), site="lab", pcaps=["a.pcap"], reports={"json": "r.json"})
     assert (config.site, config.source, config.reports["json"]) == (
         "lab",
         SourceSpec("pcap", ("a.pcap",)),

@@ -59,11 +59,11 @@ def test_fail_on_never_exits_0_with_devices_of_concern(tmp_path: Path) -> None:
     assert sweep(tmp_path, "--pcap", str(SADP), "-q", "--fail-on", "never").exit_code == 0
 
 
-def test_scan_source_on_a_missing_interface_exits_3_and_records_nothing(tmp_path: Path) -> None:
+def test_scan_source_on_a_missing_interface_exits_2_and_records_nothing(tmp_path: Path) -> None:
     config = tmp_path / "sweep.toml"
     config.write_text('[source]\nkind = "scan"\ntargets = ["192.0.2.0/24"]\niface = "nosuch9"\n')
     result = sweep(tmp_path, "--config", str(config))
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert "no such interface: nosuch9" in result.output
     assert not (tmp_path / "h.db").exists()
 
