@@ -24,7 +24,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 golden: $(STAMP)
-	$(BIN)/python -m pytest tests/replay --update-golden
+	$(BIN)/python -m pytest tests/replay tests/unit/output/test_terminal_layout.py --update-golden
 
 bench: $(STAMP)
 	bash bench/install-tool.sh tshark

@@ -73,39 +73,55 @@ def scan(
         float,
         typer.Option(
             "--listen-window",
+            metavar="SECONDS",
             help="Longest wait (s) for answers after the last ARP request or discovery probe; "
             "a window ends sooner, a moment after the last answer.",
         ),
     ] = _D.listen_window,
     rate: Annotated[
         float,
-        typer.Option("--rate", help="Broadcast and multicast frames (ARP, discovery) per second."),
+        typer.Option(
+            "--rate",
+            metavar="PER_S",
+            help="Broadcast and multicast frames (ARP, discovery) per second.",
+        ),
     ] = _D.rate,
     tcp_rate: Annotated[
-        float, typer.Option("--tcp-rate", help="TCP connection attempts per second.")
+        float,
+        typer.Option("--tcp-rate", metavar="PER_S", help="TCP connection attempts per second."),
     ] = _D.tcp_rate,
     concurrency: Annotated[
-        int, typer.Option("--concurrency", help="TCP connections open at once.")
+        int, typer.Option("--concurrency", metavar="N", help="TCP connections open at once.")
     ] = _D.concurrency,
     connect_timeout: Annotated[
-        float, typer.Option("--connect-timeout", help="Seconds a TCP connect may take.")
+        float,
+        typer.Option(
+            "--connect-timeout", metavar="SECONDS", help="Seconds a TCP connect may take."
+        ),
     ] = _D.connect_timeout,
     timeout: Annotated[
-        float, typer.Option("--timeout", help="Seconds any other wait (a reply, TLS) may take.")
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Seconds any other wait (a reply, TLS) may take."
+        ),
     ] = _D.timeout,
     max_duration: Annotated[
         float | None,
         typer.Option(
             "--max-duration",
+            metavar="SECONDS",
             help="Stop the whole scan after this many seconds (report what was found, exit 0 "
             "with a warning). Default: the time the targets could take at this pacing.",
         ),
     ] = None,
-    ports: Annotated[str, typer.Option("--ports", help="TCP ports to check.")] = PORTS_TEXT,
+    ports: Annotated[
+        str, typer.Option("--ports", metavar="PORTS", help="TCP ports to check.")
+    ] = PORTS_TEXT,
     probes: Annotated[
         str | None,
         typer.Option(
             "--probes",
+            metavar="LIST",
             help=f"Probes to send, from {','.join(PROBES)}. Default: all of them, but no "
             "multicast discovery when every target is a single address.",
         ),

@@ -92,11 +92,13 @@ def test_sweep_with_a_directory_as_history_is_one_line_and_exit_2() -> None:
     assert one_line(proc, 2) == "camscan: db / is a directory; give the path of a history file"
 
 
-@pytest.mark.parametrize("template", ["{site.nope}.json", "{site.upper}.json", "{site[0]}.json",
-                                      "{site!r}.json", "{date:>99}.json", "{0}.json", "{"])  # fmt: skip
+TEMPLATES = ["{site.nope}", "{site.upper}", "{site[0]}", "{site!r}", "{date:>99}", "{0}", "{"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
 def test_report_path_templates_take_only_bare_placeholders(tmp_path: Path, template: str) -> None:
     config = tmp_path / "sweep.toml"
-    config.write_text(f'site = "s1"\n[reports]\njson = "{tmp_path}/{template}"\n')
+    config.write_text(f'site = "s1"\n[reports]\njson = "{tmp_path}/{template}.json"\n')
     proc = camscan("sweep", "--config", config, "--pcap", SADP, "--db", tmp_path / "h")
     assert one_line(proc, 2).startswith("camscan: bad report path ")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.toml"]  # nothing recorded
