@@ -28,7 +28,7 @@ realworld: $(STAMP)
 	$(BIN)/python tests/realworld/calibrate.py
 
 golden: $(STAMP)
-	$(BIN)/python -m pytest tests/replay --update-golden
+	$(BIN)/python -m pytest tests/replay tests/unit/output/test_terminal_layout.py --update-golden
 
 bench: $(STAMP)
 	bash bench/install-tool.sh tshark

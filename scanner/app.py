@@ -16,17 +16,21 @@ from typing import TYPE_CHECKING, Any
 
 from scanner.db import VendorDB
 from scanner.db.types import Policy
+from scanner.engine.budget import Budget, Ledger, cap_lines
 from scanner.engine.core import Device, Engine
 from scanner.engine.dispatch import Dispatcher
+from scanner.engine.subnets import Network
 from scanner.errors import CaptureFormatError
 from scanner.model import Observation
-from scanner.sources.capture import ReadState, read_records
+from scanner.sources.capture import STDIN, ReadState, display_name, read_records
 
 if TYPE_CHECKING:
     from scanner.active.run import Progress as ScanProgress
     from scanner.active.run import ScanConfig
+    from scanner.active.settings import ScanSettings
 
-FileProgress = Callable[[int, int], None]  # (bytes consumed in this file, frames so far)
+# (index of the input, offset in it as stored or None for a stream, frames of it so far)
+FileProgress = Callable[[int, int | None, int], None]
 PROGRESS_EVERY = 1 << 16
 
 
@@ -44,6 +48,16 @@ class Run:
     unreadable: list[str] = field(default_factory=list)  # inputs that gave nothing, one line each
     capabilities: dict[str, bool] = field(default_factory=dict)
     details: dict[str, Any] = field(default_factory=dict)  # mode-specific `run` fields
+    unlisted: dict[str, int] = field(default_factory=dict)  # verdict/"remote" -> not listed
+    unlisted_makers: dict[str, int] = field(default_factory=dict)  # of concern, not listed
+    interrupted: bool = False  # Ctrl-C ended the run early; its report covers what came before
+
+    def interrupt(self, what: str) -> None:
+        """Record that Ctrl-C stopped the run after `what`."""
+        self.interrupted = True
+        self.warnings.append(
+            f"interrupted by the user (Ctrl-C) after {what}: this report is partial"
+        )
 
 
 def is_root() -> bool:
@@ -51,11 +65,23 @@ def is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What bounds a run's view of the network: its memory budget and the LAN's stated subnets."""
+
+    budget: Budget = field(default_factory=Budget.of)
+    local_nets: tuple[Network, ...] = ()
+
+
 class Session:
     """An Engine and its Dispatcher wired together; `observer`, when set, sees every observation."""
 
-    def __init__(self, db: VendorDB, policy: Policy, input_name: str = "") -> None:
-        self.engine = Engine(db, policy)
+    def __init__(
+        self, db: VendorDB, policy: Policy, input_name: str = "", limits: Limits | None = None
+    ) -> None:
+        limits = limits or Limits()
+        self.ledger = Ledger(limits.budget)
+        self.engine = Engine(db, policy, self.ledger, limits.local_nets)
         self.observer: Callable[[Observation], None] | None = None
         self.dispatcher = Dispatcher(self._observe, self.engine.sightings)
         self.name(input_name)
@@ -82,31 +108,41 @@ class Session:
             "observations": engine.observations,
             **run.stats,
         }
-        if engine.sightings.dropped or engine.evidence_dropped:
-            run.warnings.append(
-                f"bookkeeping limits reached: {engine.sightings.dropped} sightings and "
-                f"{engine.evidence_dropped} evidence items were not stored"
+        run.unlisted, run.unlisted_makers = engine.unlisted, engine.unlisted_makers
+        if run.unlisted:
+            run.stats["devices_unlisted"] = sum(
+                n for verdict, n in run.unlisted.items() if verdict != "remote"
             )
+        run.warnings = cap_lines(run.warnings, self.ledger) + self.ledger.warnings()
         run.capabilities = {"root": is_root(), **run.capabilities}
         run.finished = time.time()
         return run
 
 
 def analyse_files(
-    paths: Sequence[Path], db: VendorDB, policy: Policy, progress: FileProgress | None = None
+    paths: Sequence[Path],
+    db: VendorDB,
+    policy: Policy,
+    progress: FileProgress | None = None,
+    limits: Limits | None = None,
 ) -> Run:
     """Stream every capture through one session; unreadable files are reported, not fatal."""
     run = Run("pcap", [str(p) for p in paths], time.time())
-    session = Session(db, policy)
+    session = Session(db, policy, limits=limits)
     frames = octets = 0
-    for path in paths:
-        state = ReadState(path=str(path))
-        session.name(path.name)
+    for index, path in enumerate(paths):
+        name = display_name(path)
+        state = ReadState(path=name)
+        session.name("stdin" if str(path) == STDIN else path.name)
         try:
-            _replay(session.dispatcher, path, state, progress)
+            _replay(session.dispatcher, path, state, progress, index)
         except CaptureFormatError as exc:
             run.unreadable.append(str(exc))
             continue
+        except KeyboardInterrupt:
+            run.warnings.extend(state.warnings)
+            run.interrupt(f"frame {state.frames} of {name}")
+            break
         finally:
             frames += state.frames
             octets += state.bytes
@@ -116,30 +152,46 @@ def analyse_files(
             continue
         run.warnings.extend(state.warnings)
         if not state.frames:
-            run.warnings.append(f"{path}: the capture holds no frames")
+            run.warnings.append(f"{name}: the capture holds no frames")
         session.dispatcher.flush()
     return session.close(run, frames, octets)
 
 
 def _replay(
-    dispatcher: Dispatcher, path: Path, state: ReadState, progress: FileProgress | None
+    dispatcher: Dispatcher,
+    path: Path,
+    state: ReadState,
+    progress: FileProgress | None,
+    index: int = 0,
 ) -> None:
     frame = dispatcher.frame
-    if progress is None:
-        for linktype, ts, data in read_records(path, state):
+    records = read_records(path, state)
+    try:
+        if progress is None:
+            for linktype, ts, data in records:
+                frame(linktype, ts, data)
+            return
+        for n, (linktype, ts, data) in enumerate(records, 1):
             frame(linktype, ts, data)
-        return
-    for n, (linktype, ts, data) in enumerate(read_records(path, state), 1):
-        frame(linktype, ts, data)
-        if not n % PROGRESS_EVERY:
-            progress(state.consumed, n)
+            if not n % PROGRESS_EVERY:
+                progress(index, state.position(), n)
+    finally:
+        records.close()  # the reader publishes its counters even when Ctrl-C stops the loop
 
 
 def listen(
-    interface: str, seconds: float, db: VendorDB, policy: Policy, pcap_out: Path | None = None
+    interface: str,
+    seconds: float,
+    db: VendorDB,
+    policy: Policy,
+    pcap_out: Path | None = None,
+    limits: Limits | None = None,
 ) -> Run:
-    """Passive listening on `interface` for `seconds`; RuntimeFailure without raw capture."""
-    from scanner.active.targets import check_interface
+    """Passive listening on `interface` for `seconds`; RuntimeFailure without raw capture.
+
+    The interface's own subnets join the stated ones: they are the LAN being listened to.
+    """
+    from scanner.active.targets import check_interface, interface_networks
     from scanner.sources import live
     from scanner.sources.pcapng import PcapNgWriter
 
@@ -147,11 +199,14 @@ def listen(
     name = f"live:{interface}"
     run = Run("listen", [name], time.time(), details={"interface": interface})
     raw = live.require_raw(interface)
-    session = Session(db, policy, name)
+    limits = limits or Limits()
+    own = tuple(n.network for n in interface_networks(interface))
+    session = Session(db, policy, name, Limits(limits.budget, limits.local_nets + own))
     writer = PcapNgWriter(pcap_out, interface, "camscan listen") if pcap_out else None
     sink = live.FrameSink(session.dispatcher.frame, writer)
     try:
-        live.pump(raw, sink, seconds)
+        if live.pump(raw, sink, seconds):
+            run.interrupt(f"{time.time() - run.started:.0f} s of the {seconds:g} s")
     finally:
         if writer is not None:
             writer.close()
@@ -160,32 +215,49 @@ def listen(
 
 
 def scan_config(
-    targets: Sequence[str], iface: str | None, allow_large: bool = False, **knobs: Any
+    targets: Sequence[str],
+    iface: str | None,
+    allow_large: bool = False,
+    settings: ScanSettings | None = None,
+    **options: Any,
 ) -> ScanConfig:
     """A ScanConfig for the given targets and/or interface (its own subnets when alone).
 
     InputError for bad targets; RuntimeFailure for a missing interface or one without IPv4.
+    `options` are ScanConfig's pcap_out and raw.
     """
     from scanner.active.run import ScanConfig
+    from scanner.active.settings import ScanSettings
     from scanner.active.targets import scope
 
     chosen, interface, networks = scope(list(targets), iface, allow_large)
-    return ScanConfig(chosen, interface, networks, **knobs)
+    return ScanConfig(chosen, interface, networks, settings or ScanSettings(), **options)
 
 
 def scan(
-    config: ScanConfig, db: VendorDB, policy: Policy, progress: ScanProgress | None = None
+    config: ScanConfig,
+    db: VendorDB,
+    policy: Policy,
+    progress: ScanProgress | None = None,
+    limits: Limits | None = None,
 ) -> Run:
-    """Scan `config.targets` from `config.interface`; every frame goes through one session."""
+    """Scan `config.targets` from `config.interface`; every frame goes through one session.
+
+    The interface's subnets are the LAN: an answer from outside them is a remote device.
+    """
     from scanner.active import banners
-    from scanner.active.run import Scan, run_scan
+    from scanner.active.run import Scan, ScanOutcome, run_scan
     from scanner.sources.live import FrameSink
     from scanner.sources.pcapng import PcapNgWriter
 
     specs = list(config.targets.specs)
     details = {"targets": specs, "interface": config.interface}
     run = Run("scan", specs, time.time(), details=details)
-    session = Session(db, policy, f"live:{config.interface}")
+    limits = limits or Limits()
+    own = tuple(n.network for n in config.networks)
+    session = Session(
+        db, policy, f"live:{config.interface}", Limits(limits.budget, limits.local_nets + own)
+    )
     writer = (
         PcapNgWriter(config.pcap_out, config.interface, "camscan scan") if config.pcap_out else None
     )
@@ -199,10 +271,14 @@ def scan(
     session.observer = active.observe
     try:
         outcome = run_scan(active)
+    except KeyboardInterrupt:
+        outcome = ScanOutcome(active.warnings, active.capabilities, active.phases)
+        run.interrupt(f"{sink.frames} frames")
     finally:
         if writer is not None:
             writer.close()
-    run.warnings, run.capabilities = outcome.warnings, outcome.capabilities
+    run.warnings[:0] = outcome.warnings
+    run.capabilities = outcome.capabilities
     run.details["phases"] = outcome.phases
     run.stats = {"targets": len(config.targets)}
     return session.close(run, sink.frames, sink.octets)
@@ -218,4 +294,19 @@ def findings(run: Run, db: VendorDB, policy: Policy) -> dict[str, Any]:
         warnings=run.warnings + run.unreadable, capabilities=run.capabilities,
     )  # fmt: skip
     report["run"].update(run.details)
+    _count_unlisted(report["summary"], run)
     return report
+
+
+def _count_unlisted(summary: dict[str, Any], run: Run) -> None:
+    """Add the devices found but not listed (memory budget) to the summary's counts."""
+    if not run.unlisted:
+        return
+    summary["devices"] += sum(n for verdict, n in run.unlisted.items() if verdict != "remote")
+    summary["of_concern"] += run.unlisted.get("concern", 0)
+    summary["suspect"] += run.unlisted.get("suspect", 0)
+    summary["remote"] += run.unlisted.get("remote", 0)
+    makers = summary["by_manufacturer"]
+    for maker, n in run.unlisted_makers.items():
+        makers[maker] = makers.get(maker, 0) + n
+    summary["by_manufacturer"] = dict(sorted(makers.items()))

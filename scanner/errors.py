@@ -12,6 +12,9 @@ class ExitStatus(IntEnum):
     POLICY = 1  # --fail-on condition met (devices of concern, or new ones)
     USAGE = 2  # bad usage or unreadable input
     RUNTIME = 3  # the environment stopped the run (privileges, interface)
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT); the partial report was written
+    STDOUT_CLOSED = 141  # the reader of stdout went away (128 + SIGPIPE), e.g. `| head`
+    TERMINATED = 143  # SIGTERM (128 + SIGTERM); temporary files were removed
 
 
 class ScannerError(Exception):

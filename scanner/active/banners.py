@@ -46,6 +46,7 @@ class Exchange:
     talk: list[tuple[bytes, bytes]] = field(default_factory=list)
     certificate: bytes | None = None  # DER of the leaf when TLS hid it (TLS 1.3)
     cert_in_clear: bool = False
+    tls_refused: bool = False  # the last handshake was refused (not merely unanswered)
 
 
 def text_complete(buf: bytes) -> bool:
@@ -102,26 +103,20 @@ async def read_reply(reader: asyncio.StreamReader, timeout: float, complete: Com
 
 
 async def _open(
-    ex: Exchange, timeout: float, tls: ssl.SSLContext | None = None
+    ex: Exchange, connect_timeout: float, timeout: float, tls: ssl.SSLContext | None = None
 ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter] | None:
+    """Connect within `connect_timeout`, then complete a TLS handshake within `timeout`."""
     try:
         reader, writer = await asyncio.wait_for(
-            asyncio.open_connection(
-                ex.ip, ex.port, ssl=tls, server_hostname="" if tls else None,
-                ssl_handshake_timeout=timeout if tls else None, limit=READ_LIMIT,
-            ),
-            timeout,
-        )  # fmt: skip
+            asyncio.open_connection(ex.ip, ex.port, limit=READ_LIMIT), connect_timeout
+        )
     except ConnectionRefusedError:
         ex.state = "closed"
         return None
     except TimeoutError:
         return None
-    except (ssl.SSLError, ConnectionResetError, asyncio.IncompleteReadError) as exc:
-        # the port accepted TCP and then refused this handshake (a reset is how some servers
-        # refuse a TLS version): open, and worth one more try with other TLS settings
-        ex.state = "open" if tls is not None else "closed"
-        log.debug("%s:%d handshake refused: %s", ex.ip, ex.port, exc)
+    except ConnectionResetError:
+        ex.state = "closed"
         return None
     except OSError as exc:
         ex.state = "unreachable" if exc.errno in _UNREACHABLE else "closed"
@@ -130,6 +125,23 @@ async def _open(
     sockname = writer.get_extra_info("sockname")
     if sockname:
         ex.local = (sockname[0], sockname[1])
+    if tls is None:
+        return reader, writer
+    try:
+        await asyncio.wait_for(
+            writer.start_tls(tls, server_hostname="", ssl_handshake_timeout=timeout), timeout
+        )
+    except (ssl.SSLError, ConnectionResetError, asyncio.IncompleteReadError) as exc:
+        # the port accepted TCP and then refused this handshake (a reset is how some servers
+        # refuse a TLS version): worth one more try with other TLS settings
+        ex.tls_refused = True
+        log.debug("%s:%d handshake refused: %s", ex.ip, ex.port, exc)
+        await _close(writer)
+        return None
+    except (TimeoutError, OSError) as exc:
+        log.debug("%s:%d handshake failed: %s", ex.ip, ex.port, exc)
+        await _close(writer)
+        return None
     return reader, writer
 
 
@@ -140,11 +152,15 @@ async def _close(writer: asyncio.StreamWriter) -> None:
 
 
 async def converse(
-    ip: str, port: int, requests: Sequence[tuple[bytes, Complete]], timeout: float
+    ip: str,
+    port: int,
+    requests: Sequence[tuple[bytes, Complete]],
+    connect_timeout: float,
+    timeout: float,
 ) -> Exchange:
     """Connect, then send each request and read its reply on the same connection."""
     ex = Exchange(ip, port)
-    opened = await _open(ex, timeout)
+    opened = await _open(ex, connect_timeout, timeout)
     if opened is None:
         return ex
     reader, writer = opened
@@ -180,11 +196,12 @@ def tls_context(legacy_max: bool) -> ssl.SSLContext:
     return ctx
 
 
-async def tls_certificate(ip: str, port: int, timeout: float) -> Exchange:
+async def tls_certificate(ip: str, port: int, connect_timeout: float, timeout: float) -> Exchange:
     """Complete a handshake and keep the leaf certificate; nothing is sent inside the session."""
     ex = Exchange(ip, port)
     for legacy_max in (True, False):
-        opened = await _open(ex, timeout, tls_context(legacy_max))
+        ex.tls_refused = False
+        opened = await _open(ex, connect_timeout, timeout, tls_context(legacy_max))
         if opened is not None:
             _, writer = opened
             obj = writer.get_extra_info("ssl_object")
@@ -193,7 +210,7 @@ async def tls_certificate(ip: str, port: int, timeout: float) -> Exchange:
                 ex.cert_in_clear = obj.version() != "TLSv1.3"
             await _close(writer)
             return ex
-        if ex.state != "open":
+        if not ex.tls_refused:
             return ex
     return ex
 

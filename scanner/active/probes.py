@@ -25,6 +25,7 @@ WSD_NAMESPACES = {
 WSD_TYPES = ("dn:NetworkVideoTransmitter", "tds:Device")
 SSDP_PORT = ssdp.UDP_PORTS[0]
 SSDP_GROUP = ssdp.MULTICAST_V4
+SSDP_MX = 1  # seconds a device may wait before answering; 1 is the least UPnP 1.1 allows
 MDNS_GROUP = "224.0.0.251"  # RFC 6762 §3 (scanner.decoders.dns names only the port)
 # DNS-SD types camscan asks for: the service list, and the web/RTSP/ONVIF services of cameras.
 MDNS_QUESTIONS = (
@@ -84,7 +85,7 @@ def wsd_probe(types: str, message_id: str) -> bytes:
     ).encode()
 
 
-def ssdp_msearch(search_target: str = "ssdp:all", mx: int = 1) -> bytes:
+def ssdp_msearch(search_target: str = "ssdp:all", mx: int = SSDP_MX) -> bytes:
     """SSDP M-SEARCH to the UPnP group (UPnP Device Architecture 1.1 §1.3.2)."""
     return (
         "M-SEARCH * HTTP/1.1\r\n"

@@ -47,6 +47,11 @@ class Targets:
     def __len__(self) -> int:
         return sum(len(s) for s in self.spans)
 
+    @property
+    def single_hosts(self) -> bool:
+        """True when every target was given as one address (no CIDR or range of several)."""
+        return all(len(s) == 1 for s in self.spans)
+
     def __iter__(self) -> Iterator[IPv4Address]:
         seen: set[int] = set()
         for span in self.spans:
@@ -123,11 +128,11 @@ def from_interfaces(nets: Sequence[IPv4Interface], allow_large: bool = False) ->
 
 # -- interfaces -------------------------------------------------------------------------------
 def check_interface(name: str) -> int:
-    """The index of interface `name`; RuntimeFailure when there is none."""
+    """The index of interface `name`; InputError (a bad name given, exit 2) when there is none."""
     try:
         return socket.if_nametoindex(name)
-    except OSError:
-        raise RuntimeFailure(f"no such interface: {name}") from None
+    except (OSError, ValueError):
+        raise InputError(f"no such interface: {name}") from None
 
 
 def interface_networks(name: str) -> list[IPv4Interface]:
@@ -221,7 +226,7 @@ def scope(
 ) -> tuple[Targets, str, tuple[IPv4Interface, ...]]:
     """Targets, the discovery interface and its addresses; the interface's subnets by default.
 
-    InputError for bad targets; RuntimeFailure for a missing interface or one without IPv4.
+    InputError for bad targets or a missing interface; RuntimeFailure for one without IPv4.
     Neither targets nor interface is an InputError: camscan never picks a network by itself.
     """
     if not specs and iface is None:

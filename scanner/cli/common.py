@@ -7,16 +7,18 @@ import logging
 import sys
 from collections.abc import Callable
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from scanner.cli import process
 from scanner.errors import ExitStatus, ScannerError
 from scanner.output.sanitize import terminal_safe
 
 if TYPE_CHECKING:
+    from scanner.app import Limits
     from scanner.db import VendorDB
     from scanner.db.types import Policy
 
@@ -24,50 +26,118 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Format(StrEnum):
-    """Report formats written to stdout or -o."""
+    """Report formats, on stdout or in an -o file."""
 
     table = "table"
     json = "json"
     ndjson = "ndjson"
     csv = "csv"
+    html = "html"
+    md = "md"
 
 
 class FailOn(StrEnum):
     """When to exit 1."""
 
     concern = "concern"
+    suspect = "suspect"
     never = "never"
 
 
 OutputOpt = Annotated[
-    str | None, typer.Option("-o", "--output", help="Write the JSON report here ('-' = stdout).")
+    list[str] | None,
+    typer.Option(
+        "-o", "--output", metavar="FILE",
+        help="Write the report here, in the format its extension names (.json .ndjson .csv "
+        ".html .md .txt); repeat for several; '-' = stdout.",
+    ),
+]  # fmt: skip
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", metavar="FORMAT",
+        help="table, json, ndjson, csv, html or md: for stdout, or for -o files whose "
+        "extension names none [default: table on stdout, json in files].",
+        show_default=False,
+    ),
+]  # fmt: skip
+PolicyOpt = Annotated[
+    str, typer.Option("--policy", metavar="NAME", help="Policy from vendor_db/policies.toml.")
 ]
-FormatOpt = Annotated[Format, typer.Option("--format", help="What to print on stdout.")]
-PolicyOpt = Annotated[str, typer.Option("--policy", help="Policy from vendor_db/policies.toml.")]
 QuietOpt = Annotated[bool, typer.Option("-q", "--quiet", help="No progress, no table.")]
-VerboseOpt = Annotated[int, typer.Option("-v", "--verbose", count=True, help="More logging.")]
-FailOnOpt = Annotated[FailOn, typer.Option("--fail-on", help="Exit 1 when this holds.")]
+VerboseOpt = Annotated[
+    int, typer.Option("-v", "--verbose", count=True, help="More logging (-vv: debug).")
+]
+FailOnOpt = Annotated[
+    FailOn,
+    typer.Option(
+        "--fail-on", metavar="WHEN",
+        help="Exit 1 on: concern (a device of concern), suspect (one of concern or a suspect), "
+        "never.",
+    ),
+]  # fmt: skip
+
+
+class _SafeFormatter(logging.Formatter):
+    """Log lines without escape sequences or control characters, whatever a message holds."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().format(record), 2000)
+
+
+MaxMemoryOpt = Annotated[
+    str,
+    typer.Option(
+        "--max-memory",
+        metavar="SIZE",
+        help="Memory budget of the run (e.g. 256M, 1G); tables that grow with the input are "
+        "capped to fit it, and the report says what was not kept.",
+    ),
+]
+LocalNetOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--local-net",
+        metavar="CIDR",
+        help="A subnet of the LAN (CIDR; repeatable). Evidence from outside the local subnets "
+        "is a remote device, never the MAC that carried it. Captures infer them from "
+        "ARP/DHCP/NDP; scan and listen add the interface's own.",
+    ),
+]
+DEFAULT_MAX_MEMORY = "256M"
+
+
+def limits(max_memory: str, local_nets: list[str] | None) -> Limits:
+    """The run's memory budget and stated subnets from the options; InputError when bad."""
+    from scanner.app import Limits
+    from scanner.engine.budget import Budget, parse_size
+    from scanner.engine.subnets import parse_nets
+
+    return Limits(Budget.of(parse_size(max_memory)), parse_nets(local_nets or ()))
 
 
 def setup_logging(verbose: int) -> None:
-    """Log to stderr: warnings by default, -v info, -vv debug."""
+    """Log to stderr: warnings by default, -v info, -vv debug; every line defused."""
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    logging.basicConfig(
-        level=level, format="camscan: %(levelname)s: %(message)s", stream=sys.stderr
-    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_SafeFormatter("camscan: %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if isinstance(h.formatter, _SafeFormatter)]:
+        root.removeHandler(old)
+    root.addHandler(handler)
+    root.setLevel(level)
 
 
 def console(stderr: bool = False) -> Console:
-    """A console for human output; wide enough for the device table when it is not a terminal."""
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 200
-    return Console(stderr=stderr, highlight=False, soft_wrap=False, width=width)
+    """A console for human output: the terminal's width (80 when it is not a terminal, or
+    $COLUMNS), no markup, no emoji codes, no highlighting of anything it prints."""
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=False)
 
 
 def say(message: str) -> None:
     """One line on stderr, prefixed with the program name; escape sequences and markup defused."""
     line = terminal_safe(message, 1000)
-    console(stderr=True).print(f"camscan: {line}", markup=False, soft_wrap=True)
+    console(stderr=True).print(Text(f"camscan: {line}"), soft_wrap=True)
 
 
 def fail(message: str, status: ExitStatus) -> typer.Exit:
@@ -77,14 +147,25 @@ def fail(message: str, status: ExitStatus) -> typer.Exit:
 
 
 def handled(command: F) -> F:
-    """`command` with every ScannerError turned into one stderr line and its exit status."""
+    """`command` with every ScannerError turned into one stderr line and its exit status, a
+    closed stdout into a quiet exit, and Ctrl-C or SIGTERM outside the work into its status."""
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            process.flush_stdout()
+            return result
         except ScannerError as exc:
             raise fail(str(exc), exc.exit_status) from None
+        except BrokenPipeError:
+            raise typer.Exit(process.stdout_closed()) from None
+        except process.StdoutFailed as exc:
+            raise fail(str(exc), ExitStatus.RUNTIME) from None
+        except KeyboardInterrupt:
+            raise fail("interrupted", ExitStatus.INTERRUPTED) from None
+        except process.Terminated:
+            raise fail("terminated", ExitStatus.TERMINATED) from None
 
     return run  # type: ignore[return-value]
 
@@ -97,37 +178,17 @@ def load_policy(name: str) -> tuple[VendorDB, Policy]:
     return db, db.policy(name)
 
 
-def stdout_carries_data(output: str | None, fmt: Format) -> bool:
-    """Whether stdout is taken by a report, so human output must go to stderr."""
-    return output == "-" or fmt is not Format.table
-
-
-def emit(
-    report: dict[str, Any], output: str | None, fmt: Format, quiet: bool, human: Console
-) -> None:
-    """Write the report to -o and/or stdout in `fmt`; the table or a summary for humans."""
-    from scanner.output import jsonout, table
-    from scanner.output.render import render
-
-    if output == "-":
-        sys.stdout.write(jsonout.dumps(report))
-    elif output:
-        jsonout.write(report, Path(output))
-    if fmt is Format.json and output != "-":
-        sys.stdout.write(render(report, "json"))
-    elif fmt in (Format.ndjson, Format.csv):
-        sys.stdout.write(render(report, fmt.value))
-    if not quiet and (fmt is Format.table or human.stderr):
-        if fmt is Format.table:
-            table.render_table(report, human)  # prints the warnings too
-        else:
-            human.print(table.render_summary_line(report), markup=False)
-            table.render_warnings(report, human)
-    if output and output != "-" and not quiet:
-        human.print(f"report written to {output}", markup=False)
+def policy_broken(report: dict[str, Any], fail_on: FailOn) -> bool:
+    """Whether --fail-on holds for the report."""
+    summary = report["summary"]
+    if fail_on is FailOn.concern:
+        return bool(summary["of_concern"])
+    if fail_on is FailOn.suspect:
+        return bool(summary["of_concern"] or summary["suspect"])
+    return False
 
 
 def exit_on_policy(report: dict[str, Any], fail_on: FailOn) -> None:
-    """Exit 1 when `--fail-on concern` holds for the report."""
-    if fail_on is FailOn.concern and report["summary"]["of_concern"]:
+    """Exit 1 when --fail-on holds for the report."""
+    if policy_broken(report, fail_on):
         raise typer.Exit(int(ExitStatus.POLICY))

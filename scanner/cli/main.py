@@ -1,22 +1,34 @@
-"""The camscan command line: the typer application, its commands registered in one place."""
+"""The camscan command line: the typer application, its commands registered in one place, and
+the entry point that turns every failure into one line on stderr and its exit status."""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Annotated
 
 import typer
 
-from scanner.cli import db_cmd, pcap_cmd, scan_cmd, sweep_cmd
-from scanner.cli.common import handled, say
-from scanner.errors import ScannerError
+from scanner import __version__
+from scanner.cli import db_cmd, pcap_cmd, process, scan_cmd, sweep_cmd
+from scanner.cli.common import console, handled, say
+from scanner.errors import ExitStatus, ScannerError
 
+CONTEXT = {"help_option_names": ["-h", "--help"]}
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    context_settings=CONTEXT,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
     help="Find Hikvision and Dahua CCTV equipment, under any label, with the evidence.",
 )
-db_app = typer.Typer(no_args_is_help=True, help="Check and query the fingerprint database.")
+db_app = typer.Typer(
+    no_args_is_help=True,
+    context_settings=CONTEXT,
+    rich_markup_mode=None,
+    help="Check and query the fingerprint database.",
+)
 app.add_typer(db_app, name="db")
 
 COMMANDS: tuple[tuple[typer.Typer, str, Callable[..., None]], ...] = (
@@ -36,10 +48,66 @@ for group, name, command in COMMANDS:
     group.command(name)(handled(command))
 
 
-def main() -> None:
-    """Console-script entry point."""
+def _version(value: bool) -> None:
+    if value:
+        console().print(f"camscan {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "-V", "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Find Hikvision and Dahua CCTV equipment, under any label, with the evidence."""
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run one command line; the exit status. Nothing escapes as a traceback."""
+    from typer._click import exceptions as click
+
     try:
-        app()
+        status = app(args=argv, prog_name="camscan", standalone_mode=False)
+    except click.NoArgsIsHelpError as exc:
+        console(stderr=True).print(exc.format_message(), soft_wrap=True)
+        return int(ExitStatus.USAGE)
+    except click.ClickException as exc:  # bad usage: unknown option, missing argument, ...
+        where = exc.ctx.command_path if getattr(exc, "ctx", None) else "camscan"  # type: ignore[attr-defined]
+        say(f"{exc.format_message()} (see '{where} --help')")
+        return int(ExitStatus.USAGE)
+    except click.Abort:
+        say("interrupted")
+        return int(ExitStatus.INTERRUPTED)
     except ScannerError as exc:  # raised outside a command (typer's own callbacks)
         say(str(exc))
-        sys.exit(int(exc.exit_status))
+        return int(exc.exit_status)
+    except BrokenPipeError:
+        return process.stdout_closed()
+    except process.Terminated:
+        say("terminated")
+        return int(ExitStatus.TERMINATED)
+    except KeyboardInterrupt:
+        say("interrupted")
+        return int(ExitStatus.INTERRUPTED)
+    except Exception as exc:  # a bug: one line that says so, never a traceback or status 1
+        say(f"internal error ({type(exc).__name__}: {exc}); please report it")
+        return int(ExitStatus.RUNTIME)
+    return status if isinstance(status, int) else 0
+
+
+def main() -> None:
+    """Console-script entry point."""
+    process.install()
+    status = run(sys.argv[1:])
+    try:
+        process.flush_stdout()
+    except BrokenPipeError:
+        status = process.stdout_closed()
+    except ScannerError as exc:
+        say(str(exc))
+        status = int(ExitStatus.RUNTIME)
+    sys.exit(status)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,34 +11,45 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from scanner.cli import outputs
 from scanner.cli.common import (
+    DEFAULT_MAX_MEMORY,
     FailOn,
     FailOnOpt,
-    Format,
     FormatOpt,
+    LocalNetOpt,
+    MaxMemoryOpt,
     OutputOpt,
     PolicyOpt,
     QuietOpt,
     VerboseOpt,
-    console,
-    emit,
     exit_on_policy,
+    limits,
     load_policy,
     say,
     setup_logging,
-    stdout_carries_data,
 )
-from scanner.errors import ExitStatus
+from scanner.errors import ExitStatus, InputError
+
+STDIN = "-"
 
 
 def pcap(
     files: Annotated[
-        list[Path], typer.Argument(help="pcap/pcapng files, optionally gzip-compressed.")
+        list[Path],
+        typer.Argument(
+            metavar="CAPTURE...",
+            help="pcap/pcapng files, optionally gzip-compressed; '-' or a pipe/FIFO is read "
+            "as a stream.",
+            show_default=False,
+        ),
     ],
     output: OutputOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     policy: PolicyOpt = "default",
     fail_on: FailOnOpt = FailOn.never,
+    max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY,
+    local_net: LocalNetOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -44,43 +57,75 @@ def pcap(
     setup_logging(verbose)
     from scanner import app
 
+    bounds = limits(max_memory, local_net)
+    if sum(1 for f in files if str(f) == STDIN) > 1:
+        raise InputError("'-' (standard input) can be read only once")
+    chosen = outputs.plan(output, fmt, refuse=files)
     db, pol = load_policy(policy)
-    human = console(stderr=stdout_carries_data(output, fmt))
     with _Progress(files, quiet) as progress:
-        run = app.analyse_files(files, db, pol, progress)
+        run = app.analyse_files(files, db, pol, progress, bounds)
     report = app.findings(run, db, pol)
     for line in run.unreadable:
         say(line)  # one line per file; say() defuses escape sequences in file names
     if len(run.unreadable) == len(files):
         raise typer.Exit(int(ExitStatus.USAGE))
-    emit(report, output, fmt, quiet, human)
+    outputs.deliver(report, chosen, quiet)
+    if run.interrupted:
+        raise typer.Exit(int(ExitStatus.INTERRUPTED))
     if run.unreadable:
         raise typer.Exit(int(ExitStatus.USAGE))
     exit_on_policy(report, fail_on)
 
 
+def input_sizes(files: list[Path]) -> list[int] | None:
+    """Bytes of each input as stored, or None when one is a stream (stdin, pipe, FIFO)."""
+    sizes = []
+    for path in files:
+        try:
+            info = os.fstat(sys.stdin.fileno()) if str(path) == STDIN else path.stat()
+        except (OSError, ValueError):
+            return None
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        sizes.append(info.st_size)
+    return sizes
+
+
 class _Progress:
-    """A rich progress bar on stderr for long captures, off when stderr is not a TTY or -q."""
+    """A progress bar on stderr with percentage and time left when the input size is known, a
+    frame count otherwise; off when stderr is not a terminal or with -q."""
 
     def __init__(self, files: list[Path], quiet: bool) -> None:
         self.enabled = not quiet and sys.stderr.isatty()
-        self.total = sum(f.stat().st_size for f in files if f.is_file()) if self.enabled else 0
+        self.files = files
         self.bar: Any = None
 
     def __enter__(self) -> Any:
         if not self.enabled:
             return None
-        from rich.progress import BarColumn, Progress, TextColumn
+        from rich.progress import (
+            BarColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
-        self.bar = Progress(
-            TextColumn("reading"), BarColumn(), TextColumn("{task.fields[frames]} frames"),
-            console=Console(stderr=True), transient=True,
-        )  # fmt: skip
+        sizes = input_sizes(self.files)
+        total = sum(sizes) if sizes else 0
+        columns: list[Any] = [TextColumn("reading"), BarColumn()]
+        if total:
+            columns += [TaskProgressColumn(), TimeRemainingColumn()]
+        columns.append(TextColumn("{task.fields[frames]} frames"))
+        self.bar = Progress(*columns, console=Console(stderr=True), transient=True)
         self.bar.start()
-        task = self.bar.add_task("read", total=self.total or None, frames=0)
+        task = self.bar.add_task("read", total=total or None, frames=0)
 
-        def update(consumed: int, frames: int) -> None:
-            self.bar.update(task, completed=min(consumed, self.total), frames=frames)
+        def update(index: int, position: int | None, frames: int) -> None:
+            if position is not None and sizes:
+                before = sum(sizes[:index])
+                self.bar.update(task, completed=min(before + position, total))
+            self.bar.update(task, frames=frames)
 
         return update
 

@@ -8,83 +8,128 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from scanner.active.settings import PROBES, ScanSettings
+from scanner.active.settings import build as build_settings
+from scanner.cli import outputs
 from scanner.cli.common import (
+    DEFAULT_MAX_MEMORY,
     FailOn,
     FailOnOpt,
-    Format,
     FormatOpt,
+    LocalNetOpt,
+    MaxMemoryOpt,
     OutputOpt,
     PolicyOpt,
     QuietOpt,
     VerboseOpt,
     console,
-    emit,
     exit_on_policy,
+    limits,
     load_policy,
     setup_logging,
-    stdout_carries_data,
 )
-from scanner.errors import ExitStatus, InputError, RuntimeFailure
+from scanner.errors import ExitStatus, RuntimeFailure
 
-DEFAULT_PORTS = "80,443,554,8000,8080,8443,37777,34567"
 HOW_TO_START = (
     "camscan scan needs something to scan; it sends nothing on its own.\n"
     "  camscan scan --iface eth0             scan the subnets of eth0\n"
     "  camscan scan 10.0.0.0/24              scan a CIDR (also ranges 10.0.0.5-10.0.0.20, hosts)\n"
     "  camscan scan 10.0.0.0/24 --iface eth0 scan a CIDR, discovery on eth0\n"
-    "Defaults are gentle: --rate 100 packets/s, --concurrency 32 connections, --timeout 2 s."
+    "Defaults are gentle: at most 400 broadcast/multicast frames/s (--rate), 2000 TCP\n"
+    "connection attempts/s (--tcp-rate), 256 connections at once (--concurrency)."
 )
+_D = ScanSettings()
+PORTS_TEXT = ",".join(map(str, _D.ports))
 
 PcapOutOpt = Annotated[
     Path | None,
-    typer.Option("--pcap-out", help="Write every frame sent and received (pcapng)."),
+    typer.Option(
+        "--pcap-out", metavar="FILE", help="Write every frame sent and received (pcapng)."
+    ),
 ]
-
-
-def parse_ports(text: str) -> tuple[int, ...]:
-    """A comma-separated list of TCP ports (1-65535), duplicates removed, order kept."""
-    ports: list[int] = []
-    for item in text.split(","):
-        item = item.strip()
-        if not item:
-            continue
-        try:
-            port = int(item)
-        except ValueError:
-            raise InputError(f"--ports: {item!r} is not a port number") from None
-        if not 0 < port < 65536:
-            raise InputError(f"--ports: {port} is outside 1-65535")
-        if port not in ports:
-            ports.append(port)
-    return tuple(ports)
 
 
 def scan(
     targets: Annotated[
         list[str] | None,
-        typer.Argument(help="CIDRs (10.0.0.0/24), ranges (10.0.0.5-10.0.0.20) or hosts."),
+        typer.Argument(
+            metavar="TARGET...",
+            show_default=False,
+            help="CIDRs (10.0.0.0/24), ranges (10.0.0.5-10.0.0.20) or hosts.",
+        ),
     ] = None,
     iface: Annotated[
         str | None,
-        typer.Option("--iface", help="Interface for discovery; alone, scan its own subnets."),
+        typer.Option(
+            "--iface", metavar="IF", help="Interface for discovery; alone, scan its own subnets."
+        ),
     ] = None,
     output: OutputOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     policy: PolicyOpt = "default",
     listen_window: Annotated[
-        float, typer.Option("--listen-window", min=0.0, max=600.0, help="Seconds to hear answers.")
-    ] = 3.0,
+        float,
+        typer.Option(
+            "--listen-window",
+            metavar="SECONDS",
+            help="Longest wait (s) for answers after the last ARP request or discovery probe; "
+            "a window ends sooner, a moment after the last answer.",
+        ),
+    ] = _D.listen_window,
     rate: Annotated[
-        float, typer.Option("--rate", min=1.0, max=100_000.0, help="Packets per second at most.")
-    ] = 100.0,
+        float,
+        typer.Option(
+            "--rate",
+            metavar="PER_S",
+            help="Broadcast and multicast frames (ARP, discovery) per second.",
+        ),
+    ] = _D.rate,
+    tcp_rate: Annotated[
+        float,
+        typer.Option("--tcp-rate", metavar="PER_S", help="TCP connection attempts per second."),
+    ] = _D.tcp_rate,
     concurrency: Annotated[
-        int, typer.Option("--concurrency", min=1, max=4096, help="TCP connections at once.")
-    ] = 32,
+        int, typer.Option("--concurrency", metavar="N", help="TCP connections open at once.")
+    ] = _D.concurrency,
+    connect_timeout: Annotated[
+        float,
+        typer.Option(
+            "--connect-timeout", metavar="SECONDS", help="Seconds a TCP connect may take."
+        ),
+    ] = _D.connect_timeout,
     timeout: Annotated[
-        float, typer.Option("--timeout", min=0.1, max=60.0, help="Seconds any wait may last.")
-    ] = 2.0,
-    ports: Annotated[str, typer.Option("--ports", help="TCP ports to check.")] = DEFAULT_PORTS,
+        float,
+        typer.Option(
+            "--timeout", metavar="SECONDS", help="Seconds any other wait (a reply, TLS) may take."
+        ),
+    ] = _D.timeout,
+    max_duration: Annotated[
+        float | None,
+        typer.Option(
+            "--max-duration",
+            metavar="SECONDS",
+            help="Stop the whole scan after this many seconds (report what was found, exit 0 "
+            "with a warning). Default: the time the targets could take at this pacing.",
+        ),
+    ] = None,
+    ports: Annotated[
+        str, typer.Option("--ports", metavar="PORTS", help="TCP ports to check.")
+    ] = PORTS_TEXT,
+    probes: Annotated[
+        str | None,
+        typer.Option(
+            "--probes",
+            metavar="LIST",
+            help=f"Probes to send, from {','.join(PROBES)}. Default: all of them, but no "
+            "multicast discovery when every target is a single address.",
+        ),
+    ] = None,
+    no_discovery: Annotated[
+        bool,
+        typer.Option("--no-discovery", help="Send no multicast discovery (ARP and TCP only)."),
+    ] = False,
     pcap_out: PcapOutOpt = None,
     fail_on: FailOnOpt = FailOn.never,
     allow_large: Annotated[
@@ -96,43 +141,52 @@ def scan(
             "--no-raw", help="Use no raw sockets (no ARP sweep, no capture), as without root."
         ),
     ] = False,
+    max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY,
+    local_net: LocalNetOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
     """Actively discover devices on the given targets or the interface's subnets."""
     setup_logging(verbose)
     if not targets and not iface:
-        console(stderr=True).print(HOW_TO_START, markup=False, soft_wrap=True)
+        console(stderr=True).print(Text(HOW_TO_START), soft_wrap=True)
         raise typer.Exit(int(ExitStatus.USAGE))
+    settings = build_settings(
+        ports=ports, probes=probes, no_discovery=no_discovery, rate=rate, tcp_rate=tcp_rate,
+        concurrency=concurrency, connect_timeout=connect_timeout, timeout=timeout,
+        listen_window=listen_window, max_duration=max_duration,
+    )  # fmt: skip
     from scanner import app
 
+    bounds = limits(max_memory, local_net)
+    chosen = outputs.plan(output, fmt, refuse=[pcap_out] if pcap_out else [])
     db, pol = load_policy(policy)
     config = app.scan_config(
-        targets or [], iface, allow_large, listen_window=listen_window, rate=rate,
-        concurrency=concurrency, timeout=timeout, ports=parse_ports(ports), pcap_out=pcap_out,
-        raw=not no_raw,
-    )  # fmt: skip
-    human = console(stderr=stdout_carries_data(output, fmt))
+        targets or [], iface, allow_large, settings, pcap_out=pcap_out, raw=not no_raw
+    )
     try:
         with _ScanProgress(quiet) as progress:
-            run = app.scan(config, db, pol, progress)
+            run = app.scan(config, db, pol, progress, bounds)
     except OSError as exc:
         raise RuntimeFailure(f"scan failed: {exc}") from None
-    report = app.findings(run, db, pol)
-    emit(report, output, fmt, quiet, human)
-    exit_on_policy(report, fail_on)
+    _finish(app.findings(run, db, pol), run.interrupted, chosen, quiet, fail_on)
 
 
 def listen(
-    iface: Annotated[str, typer.Option("--iface", help="Interface to listen on.")],
+    iface: Annotated[str, typer.Option("--iface", metavar="IF", help="Interface to listen on.")],
     seconds: Annotated[
-        float, typer.Option("--seconds", min=0.1, max=86_400.0, help="How long to listen.")
+        float,
+        typer.Option(
+            "--seconds", metavar="SECONDS", min=0.1, max=86_400.0, help="How long to listen."
+        ),
     ],
     output: OutputOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: FormatOpt = None,
     policy: PolicyOpt = "default",
     pcap_out: PcapOutOpt = None,
     fail_on: FailOnOpt = FailOn.never,
+    max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY,
+    local_net: LocalNetOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -140,16 +194,27 @@ def listen(
     setup_logging(verbose)
     from scanner import app
 
+    bounds = limits(max_memory, local_net)
+    chosen = outputs.plan(output, fmt, refuse=[pcap_out] if pcap_out else [])
     db, pol = load_policy(policy)
-    human = console(stderr=stdout_carries_data(output, fmt))
     if not quiet and sys.stderr.isatty():
-        console(stderr=True).print(f"listening on {iface} for {seconds:g} s", markup=False)
+        outputs.note(
+            console(stderr=True), f"listening on {iface} for {seconds:g} s (Ctrl-C ends it)"
+        )
     try:
-        run = app.listen(iface, seconds, db, pol, pcap_out)
+        run = app.listen(iface, seconds, db, pol, pcap_out, bounds)
     except OSError as exc:
         raise RuntimeFailure(f"listening failed: {exc}") from None
-    report = app.findings(run, db, pol)
-    emit(report, output, fmt, quiet, human)
+    _finish(app.findings(run, db, pol), run.interrupted, chosen, quiet, fail_on)
+
+
+def _finish(
+    report: dict[str, Any], interrupted: bool, chosen: outputs.Plan, quiet: bool, fail_on: FailOn
+) -> None:
+    """Deliver the report; exit 130 when Ctrl-C cut the run short, else as --fail-on says."""
+    outputs.deliver(report, chosen, quiet)
+    if interrupted:
+        raise typer.Exit(int(ExitStatus.INTERRUPTED))
     exit_on_policy(report, fail_on)
 
 
@@ -164,11 +229,19 @@ class _ScanProgress:
     def __enter__(self) -> Any:
         if not self.enabled:
             return None
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
 
         self.bar = Progress(
             TextColumn("{task.description:<11}"), BarColumn(), MofNCompleteColumn(),
-            console=Console(stderr=True), transient=True,
+            TaskProgressColumn(), TimeRemainingColumn(), console=Console(stderr=True),
+            transient=True,
         )  # fmt: skip
         self.bar.start()
 

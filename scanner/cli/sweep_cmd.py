@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from enum import StrEnum
@@ -12,8 +13,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from scanner.cli import outputs
 from scanner.cli.common import (
     Format,
+    FormatOpt,
     OutputOpt,
     QuietOpt,
     VerboseOpt,
@@ -30,6 +33,7 @@ class SweepFailOn(StrEnum):
     """When a sweep exits 1."""
 
     concern = "concern"
+    suspect = "suspect"
     new = "new"
     never = "never"
 
@@ -65,11 +69,17 @@ def sweep_cmd(
     pcap: Annotated[
         list[Path] | None, typer.Option("--pcap", help="Replay this capture (repeatable).")
     ] = None,
+    scan: Annotated[
+        list[str] | None,
+        typer.Option("--scan", help="Scan this CIDR, range or host (repeatable)."),
+    ] = None,
+    iface: Annotated[
+        str | None,
+        typer.Option("--iface", help="Interface to scan from; alone, scan its own subnets."),
+    ] = None,
     db: DbOpt = None,
     output: OutputOpt = None,
-    fmt: Annotated[Format, typer.Option("--format", help="What to print on stdout.")] = (
-        Format.table
-    ),
+    fmt: FormatOpt = None,
     policy: Annotated[
         str | None, typer.Option("--policy", help="Policy from vendor_db/policies.toml.")
     ] = None,
@@ -91,13 +101,22 @@ def sweep_cmd(
 
     data = sweep_config.load_file(config) if config else {}
     cfg = sweep_config.build(
-        data, site=site, pcaps=[str(p) for p in pcap or []] or None, db=db,
-        output=None if output == "-" else output, policy=policy,
+        data, site=site, pcaps=[str(p) for p in pcap or []] or None, scan_targets=scan,
+        iface=iface, db=db, policy=policy,
         fail_on=fail_on.value if fail_on else None, lock_timeout=lock_timeout,
     )  # fmt: skip
+    protected = [Path(str(cfg.db)), *(Path(p) for p in cfg.source.paths)]
+    files = [p for p in output or [] if p != "-"]
+    chosen = outputs.plan(files, fmt, refuse=protected)
+    if any(target.fmt is Format.table for target in chosen.targets):
+        raise InputError("a sweep writes json, ndjson, csv, html or md reports, not .txt")
+    reports = {**cfg.reports, **{t.fmt.value: t.path for t in chosen.targets}}
+    for template in reports.values():
+        outputs.refuse_protected(Path(template), protected)
+    cfg = dataclasses.replace(cfg, reports=reports)
     result = run_sweep(cfg)
     report = result.report
-    _print_sweep(report, output == "-", fmt, quiet)
+    _print_sweep(report, "-" in (output or []), fmt or Format.table, quiet)
     if not quiet:
         errors = console(stderr=True)
         errors.print(f"camscan: {summary_line(report)}", markup=False, soft_wrap=True)
@@ -157,7 +176,10 @@ def diff_cmd(
     from scanner.sweep.diff import diff_devices
 
     before, after = load_report(old), load_report(new)
-    result = diff_devices(before["devices"], after["devices"]).as_dict()
+    try:
+        result = diff_devices(before["devices"], after["devices"]).as_dict()
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        raise InputError(f"a report is not well-formed camscan.findings/1: {exc!r}") from exc
     if fmt is ListFormat.json:
         sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
         return
@@ -225,4 +247,9 @@ def load_report(path: Path) -> dict[str, Any]:
         raise InputError(f"{path} is not JSON: {exc}") from exc
     if not isinstance(report, dict) or report.get("schema") != "camscan.findings/1":
         raise InputError(f"{path} is not a camscan.findings/1 report")
+    devices = report.get("devices")
+    if not isinstance(devices, list) or not all(
+        isinstance(d, dict) and isinstance(d.get("id"), str) for d in devices
+    ):
+        raise InputError(f"{path} is not well-formed camscan.findings/1: devices need ids")
     return report

@@ -12,6 +12,7 @@ BOOTREQUEST, BOOTREPLY = 1, 2
 HTYPE_ETHERNET = 1
 DHCPACK = 5
 OPT_PAD, OPT_END = 0, 255
+OPT_SUBNET_MASK = 1
 OPT_HOSTNAME, OPT_REQUESTED_IP, OPT_MESSAGE_TYPE, OPT_VENDOR_CLASS, OPT_FQDN = 12, 50, 53, 60, 81
 FQDN_WIRE_FORMAT = 0x04  # the E flag of option 81: the name is in DNS label encoding (RFC 4702)
 _OPTIONS_AT = 240  # 236-byte BOOTP header, then the 4-byte cookie
@@ -77,10 +78,21 @@ def decode(payload: bytes, meta: Meta) -> list[Observation]:
     yiaddr, ciaddr = ipv4_from_bytes(payload[16:20]), ipv4_from_bytes(payload[12:16])
     acked = opts.get(OPT_MESSAGE_TYPE, b"")[:1] == bytes([DHCPACK])
     if acked and yiaddr:
-        out.append(binding(mac, yiaddr, "dhcp-ack", meta))
+        mask = prefix_length(opts.get(OPT_SUBNET_MASK, b""))
+        extra = {"prefixlen": str(mask)} if mask is not None else None
+        out.append(binding(mac, yiaddr, "dhcp-ack", meta, extra))
     if ciaddr and not (acked and ciaddr == yiaddr):
         out.append(binding(mac, ciaddr, "dhcp", meta))
     return out
+
+
+def prefix_length(mask: bytes) -> int | None:
+    """Prefix length of a 4-byte contiguous subnet mask (option 1); None for anything else."""
+    if len(mask) != 4:
+        return None
+    value = int.from_bytes(mask, "big")
+    ones = bin(value).count("1")
+    return ones if value == (0xFFFFFFFF << (32 - ones)) & 0xFFFFFFFF else None
 
 
 def _names(opts: dict[int, bytes], op: int, attrs: dict[str, str], meta: Meta) -> list[Observation]:

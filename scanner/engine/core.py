@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from scanner.db import VendorDB
 from scanner.db.types import Match, Policy, Rule
+from scanner.engine.budget import Budget, Ledger
+from scanner.engine.evidence import EvidenceTable, Subject
 from scanner.engine.fuse import Evidence, Verdict, fuse, policy_verdict
 from scanner.engine.hosts import Binding, HostMap, Sightings, Vlan, is_global, pton, resolve
+from scanner.engine.subnets import LEARNT_VIA, LocalNets, Network
 from scanner.model import Kind, Meta, Observation
 
 log = logging.getLogger(__name__)
 
-MAX_EVIDENCE_KEYS = 100_000  # distinct (subject, rule, value) kept; bounded whatever the input
+_T = TypeVar("_T")
+_RANK = {"concern": 0, "suspect": 1, "clear": 2}
+BINDINGS_PER_IP = 16  # MACs remembered as having stated one address (an IP conflict, a spoofer)
 # Evidence that states an identity which survives IP changes; devices sharing one are one device.
 IDENTITY_CLAIMS = ("serial",)
 # Discovery replies describe their sender; the MAC they state is believed only when it is the MAC
@@ -22,7 +29,6 @@ IDENTITY_CLAIMS = ("serial",)
 SELF_DESCRIBED = frozenset({Kind.SADP, Kind.SADP_LEGACY, Kind.DHIP, Kind.DAHUA_5050})
 SELF_BINDINGS = frozenset({"sadp", "sadp-legacy", "dhip", "dahua-5050"})
 
-Subject = tuple[Vlan, str | None, str | None]  # (vlan, mac, ip)
 DeviceKey = tuple[str, Vlan, str]  # ("mac", vlan-or-None, mac) or ("ip", vlan, ip)
 
 
@@ -53,17 +59,26 @@ class Device:
 class Engine:
     """Collects observations (feed) and resolves them into devices (devices)."""
 
-    def __init__(self, db: VendorDB, policy: Policy) -> None:
+    def __init__(
+        self,
+        db: VendorDB,
+        policy: Policy,
+        ledger: Ledger | None = None,
+        local_nets: Iterable[Network] = (),
+    ) -> None:
         self.db = db
         self.policy = policy
-        self.sightings = Sightings()
+        self.ledger = ledger = ledger or Ledger(Budget.of())
+        budget = ledger.budget
+        self.sightings = Sightings(ledger)
         self.bindings: dict[tuple[Vlan, str], list[Binding]] = {}
-        self.evidence: dict[tuple[Subject, str, str], Evidence] = {}
+        self.evidence = EvidenceTable(budget.cap("evidence"), ledger)
         self.hostnames: dict[Subject, tuple[int, str]] = {}  # (priority, name)
         self.endpoints: dict[Subject, str] = {}
-        self.l2_seen: dict[tuple[Vlan, str], list[float]] = {}
+        self.nets = LocalNets(local_nets, budget.cap("nets"), ledger)
         self.observations = 0
-        self.evidence_dropped = 0
+        self.unlisted: dict[str, int] = {}  # verdict (and "remote") -> found but not listed
+        self.unlisted_makers: dict[str, int] = {}  # manufacturer -> unlisted devices of concern
 
     # -- collection -----------------------------------------------------------------------
     def feed(self, obs: Observation) -> None:
@@ -74,39 +89,53 @@ class Engine:
             return
         subject = self._subject(obs, "sender")
         if obs.kind is Kind.DHCP_HOSTNAME:
-            self.hostnames[subject] = (0, obs.value)  # what the device calls itself beats mDNS
+            self._name(self.hostnames, subject, (0, obs.value), True)  # beats mDNS
         elif obs.kind is Kind.MDNS_SERVICE and "hostname" in obs.attrs:
-            self.hostnames.setdefault(subject, (1, obs.attrs["hostname"]))
+            self._name(self.hostnames, subject, (1, obs.attrs["hostname"]), False)
         elif obs.kind is Kind.WSD_ENDPOINT and obs.value:
-            self.endpoints.setdefault(subject, obs.value)
+            self._name(self.endpoints, subject, obs.value, False)
         match = self._match(obs)
         if match is None:
             return
         if match.rule.about == "receiver":
             subject = self._subject(obs, "receiver")
-        key = (subject, match.rule.id, obs.value)
-        known = self.evidence.get(key)
-        if known is not None:
-            known.count += 1
-        elif len(self.evidence) < MAX_EVIDENCE_KEYS:
-            self.evidence[key] = Evidence(
-                match.rule, obs.value, dict(match.claims), obs.meta, obs.truncated
-            )
+        self.evidence.add(
+            (subject, match.rule.id, obs.value),
+            lambda: Evidence(match.rule, obs.value, dict(match.claims), obs.meta, obs.truncated),
+        )
+
+    def _name(self, table: dict[Subject, _T], subject: Subject, value: _T, replace: bool) -> None:
+        """Keep a name for `subject` (host names and endpoint ids share one cap)."""
+        if subject in table:
+            if replace:
+                table[subject] = value
+        elif len(self.hostnames) + len(self.endpoints) < self.ledger.budget.cap("names"):
+            table[subject] = value
         else:
-            self.evidence_dropped += 1
+            self.ledger.drop("names")
 
     def _bind(self, obs: Observation) -> None:
         mac, ip = obs.attrs.get("mac"), obs.attrs.get("ip")
         if not mac or not ip or ip in ("0.0.0.0", "::"):
             return
-        if obs.attrs.get("via") in SELF_BINDINGS and _contradicts(obs):
+        via = obs.attrs.get("via")
+        if via in SELF_BINDINGS and _contradicts(obs):
             return
-        stated = self.bindings.setdefault((obs.meta.vlan, ip), [])
+        vlan = obs.meta.vlan
+        if via in LEARNT_VIA:
+            mask = obs.attrs.get("prefixlen", "")
+            self.nets.learn(vlan, ip, int(mask) if mask.isdigit() else None)
+        stated = self.bindings.get((vlan, ip))
+        if stated is None:
+            if len(self.bindings) >= self.ledger.budget.cap("bindings"):
+                self.ledger.drop("bindings")
+                return
+            stated = self.bindings[(vlan, ip)] = []
         for b in stated:
             if b.mac == mac:
                 b.ts = max(b.ts, obs.meta.ts)
                 return
-        if len(stated) < 16:
+        if len(stated) < BINDINGS_PER_IP:
             stated.append(Binding(mac, obs.meta.ts))
 
     @staticmethod
@@ -127,7 +156,7 @@ class Engine:
     # -- resolution -----------------------------------------------------------------------
     def devices(self) -> list[Device]:
         """Resolve subjects to devices, merge identities, fuse evidence and apply the policy."""
-        hm = resolve(self.sightings, self.bindings)
+        hm = resolve(self.sightings, self.bindings, self.nets.is_remote)
         devices: dict[DeviceKey, Device] = {}
         for (vlan, mac), ips in hm.ips_of.items():
             self._device(devices, hm, ("mac", None, mac), vlan).ips.update(ips)
@@ -135,7 +164,7 @@ class Engine:
             latest = max(b, key=lambda x: x.ts)
             self._device(devices, hm, ("mac", None, latest.mac), vlan).ips.add(ip)
         remote_candidates: dict[DeviceKey, Device] = {}
-        for (subject, _rule, _value), ev in self.evidence.items():
+        for (subject, _rule, _value), ev in self.evidence.items.items():
             key = self._key_for(subject, hm)
             if key is None:
                 continue
@@ -157,12 +186,33 @@ class Engine:
         merged = _merge_identities(devices)
         for dev in merged:
             self._finish(dev)
-        return sorted(merged, key=lambda d: device_id(d))
+        return sorted(self._listed(merged), key=lambda d: device_id(d))
+
+    def _listed(self, devices: list[Device]) -> list[Device]:
+        """The devices the report lists in full: concern first, then suspect, then clear.
+
+        The rest are counted in `unlisted` (per verdict, and per manufacturer for concern) so the
+        summary stays whole while the report stays a size a person and a parser can open.
+        """
+        cap = self.ledger.budget.cap("listed")
+        if len(devices) <= cap:
+            return devices
+        devices.sort(key=lambda d: (_RANK.get(d.status, 3), device_id(d)))
+        for dev in devices[cap:]:
+            for counted in (dev.status, "remote") if dev.location == "remote" else (dev.status,):
+                self.unlisted[counted] = self.unlisted.get(counted, 0) + 1
+            if dev.status == "concern" and dev.verdict.manufacturer:
+                maker = dev.verdict.manufacturer
+                self.unlisted_makers[maker] = self.unlisted_makers.get(maker, 0) + 1
+        self.ledger.drop("listed", len(devices) - cap)
+        return devices[:cap]
 
     def _key_for(self, subject: Subject, hm: HostMap) -> DeviceKey | None:
         vlan, mac, ip = subject
         if mac and not _is_unicast(mac):
             mac = None
+        if ip and (vlan, ip) not in hm.owner and self.nets.is_remote(vlan, ip):
+            return ("ip", vlan, ip)  # never the MAC that carried it (DESIGN: local subnets)
         if mac and not hm.is_router(vlan, mac):
             return ("mac", None, mac)
         if mac and ip and ip in hm.ips_of.get((vlan, mac), set()):
@@ -192,7 +242,7 @@ class Engine:
 
     def _ip_device(self, key: DeviceKey, hm: HostMap) -> Device:
         _, vlan, ip = key
-        remote = (vlan, ip) in hm.via_router or is_global(ip)
+        remote = (vlan, ip) in hm.via_router or is_global(ip) or self.nets.is_remote(vlan, ip)
         return Device(key, None, vlan, "remote" if remote else "lan", {ip})
 
     def _attach_names(self, devices: dict[DeviceKey, Device], hm: HostMap) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import socket
 import struct
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -67,7 +68,6 @@ MEMO_ENTRIES = 4096  # remembered UDP decodes; the table is emptied when full
 MEMO_PAYLOAD = 4096  # larger payloads are decoded every time (bounds the memo's memory)
 STREAM_CAP = 8 * 1024
 TLS_CAP = 16 * 1024  # a certificate chain after the ServerHello is often 3-6 KiB
-MAX_DIRECTIONS = 100_000  # beyond this the table is flushed: memory stays flat in capture size
 MAX_REQUESTS = 4096  # request lines remembered for the reply in the other direction
 REQUEST_LINE = 256  # characters of a request line kept
 
@@ -126,13 +126,24 @@ class Dispatcher:
         self.sightings = sightings
         self.udp = _udp_table()
         self.p2p_first = p2p.FIRST_BYTES
+        self.ledger = ledger = sightings.ledger
+        budget = ledger.budget
         self.dirs: dict[tuple[Any, ...], Direction | bool] = {}
-        self.fragments = Fragments()
+        self.max_dirs = budget.cap("directions")
+        # directions still buffering, oldest first: the first closed when stream_bytes is spent
+        self.live: OrderedDict[tuple[Any, ...], Direction] = OrderedDict()
+        self.stream_bytes = 0
+        self.max_stream_bytes = budget.cap("stream_bytes")
+        self.fragments = Fragments(budget.cap("fragment_bytes"), ledger)
         # decoded UDP payloads by (decoder, payload, addresses): devices repeat their
         # announcements verbatim, and re-parsing the same XML is the costliest thing a frame does
         self.memo: dict[tuple[Any, ...], tuple[Observation, ...]] = {}
-        # first request line of closed client directions, so the reply can say what it answered
+        self.memo_bytes = 0
+        self.max_memo_bytes = budget.cap("memo_bytes")
+        # first request line of closed client directions, so the reply can say what it answered;
+        # emptied when full (a reply then goes unpaired, nothing else is lost)
         self.requests: dict[tuple[Any, ...], str] = {}
+        self.max_requests = min(MAX_REQUESTS, self.max_dirs)
         self.decode_errors = 0
         self.input = ""
         self.frame_no = 0
@@ -331,9 +342,11 @@ class Dispatcher:
         if cached is None:
             cached = tuple(self._decode(decoder, payload, meta))
             if len(payload) <= MEMO_PAYLOAD:
-                if len(self.memo) >= MEMO_ENTRIES:
+                if len(self.memo) >= MEMO_ENTRIES or self.memo_bytes > self.max_memo_bytes:
                     self.memo.clear()
+                    self.memo_bytes = 0
                 self.memo[key] = cached
+                self.memo_bytes += len(payload) + sum(len(o.value) for o in cached)
             for obs in cached:
                 self.sink(obs)
             return
@@ -378,7 +391,13 @@ class Dispatcher:
         if payload:
             if d.meta is None:
                 d.meta = self._meta(ts, vlan, smac, dmac, sip, dip, "tcp", sport, dport)
+            before = d.held()
             full = d.add(seq, payload)
+            self.stream_bytes += d.held() - before
+            if self.stream_bytes > self.max_stream_bytes:
+                self._shed(key)
+                if self.dirs.get(key) is False:
+                    return
             if not d.decided and (
                 len(d.buf) >= DECIDE_AT or (d.buf and flags & (TCP_FIN | TCP_RST))
             ):
@@ -397,12 +416,24 @@ class Dispatcher:
             self._close(key, d)
 
     def _new_direction(self, key: tuple[Any, ...], next_seq: int, cap: int | None) -> Direction:
-        if len(self.dirs) >= MAX_DIRECTIONS:
+        if len(self.dirs) >= self.max_dirs:
+            if self.live:
+                self.ledger.drop("directions", len(self.live))
             self.flush()
         d = Direction(None, next_seq & 0xFFFFFFFF, cap or TLS_CAP)
         d.decided = cap is not None
-        self.dirs[key] = d
+        self.dirs[key] = self.live[key] = d
         return d
+
+    def _shed(self, current: tuple[Any, ...]) -> None:
+        """Close the oldest buffering directions until the stream buffers fit their budget."""
+        while self.stream_bytes > self.max_stream_bytes and self.live:
+            key = next(iter(self.live))
+            if key == current and len(self.live) > 1:
+                self.live.move_to_end(key)  # the direction that just grew goes last
+                key = next(iter(self.live))
+            self.ledger.drop("directions")
+            self._close(key, self.live[key])
 
     @staticmethod
     def _interest(first: bytes, sport: int) -> int:
@@ -420,12 +451,16 @@ class Dispatcher:
 
     def _close(self, key: tuple[Any, ...], d: Direction) -> None:
         self.dirs[key] = False
+        self.live.pop(key, None)
+        self.stream_bytes -= d.release()
+        if d.lost:
+            self.ledger.drop("stream_bytes", d.lost)
         if not d.buf or d.meta is None:
             return
         data = d.first_bytes()
         line = _request_line(data)
         if line is not None:
-            if len(self.requests) >= MAX_REQUESTS:
+            if len(self.requests) >= self.max_requests:
                 self.requests.clear()
             self.requests[key] = line
         self._decode_stream(data, d.meta, None if line else self._request_for(key))
@@ -459,10 +494,11 @@ class Dispatcher:
 
     def flush(self) -> None:
         """Decode every buffered stream direction and forget all TCP state."""
-        for key, d in list(self.dirs.items()):
-            if isinstance(d, Direction):
-                self._close(key, d)
+        for key, d in list(self.live.items()):
+            self._close(key, d)
         self.dirs.clear()
+        self.live.clear()
+        self.stream_bytes = 0
 
     # -- helpers --------------------------------------------------------------------------
     def _meta(

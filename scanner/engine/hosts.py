@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-MAX_PAIRS = 200_000  # distinct (vlan, MAC, IP) sightings kept; more are counted, not stored
+from scanner.engine.budget import Budget, Ledger
+
 # A MAC that sources this many IPv4 addresses it never claimed by ARP/DHCP is forwarding them.
 ROUTER_UNBOUND_IPS = 2
+IPS_PER_MAC_SHARE = 16  # one MAC may hold 1/16 of the sightings table (a router: many addresses)
+SERVICES_PER_IP = 256
 
 Vlan = int | None
 
@@ -24,13 +28,17 @@ def _ntop(raw: bytes) -> str:
 class Sightings:
     """Per-frame bookkeeping kept small: first/last time each (vlan, MAC, IP) was a source."""
 
-    __slots__ = ("dropped", "input", "pairs", "services")
+    __slots__ = ("cap", "input", "ledger", "mac_cap", "pairs", "per_mac", "service_cap", "services")
 
-    def __init__(self) -> None:
+    def __init__(self, ledger: Ledger | None = None) -> None:
         self.input = ""  # name of the capture being read, for the first-sighting reference
+        self.ledger = ledger = ledger or Ledger(Budget.of())
+        self.cap = ledger.budget.cap("hosts")
+        self.mac_cap = max(16, self.cap // IPS_PER_MAC_SHARE)
+        self.service_cap = ledger.budget.cap("services")
         self.pairs: dict[tuple[Vlan, bytes, bytes], list[object]] = {}
+        self.per_mac: dict[tuple[Vlan, bytes], int] = {}
         self.services: dict[tuple[Vlan, bytes], set[tuple[str, int]]] = {}
-        self.dropped = 0
 
     def see(self, vlan: Vlan, mac: bytes, ip: bytes, ts: float, frame: int) -> None:
         """Record that `mac` sent a packet from `ip` at `ts`."""
@@ -38,15 +46,23 @@ class Sightings:
         seen = self.pairs.get(key)
         if seen is not None:
             seen[1] = ts
-        elif len(self.pairs) < MAX_PAIRS:
-            self.pairs[key] = [ts, ts, frame, self.input]
-        else:
-            self.dropped += 1
+            return
+        held = self.per_mac.get((vlan, mac), 0)
+        if len(self.pairs) >= self.cap or held >= self.mac_cap:
+            self.ledger.drop("hosts")
+            return
+        self.pairs[key] = [ts, ts, frame, self.input]
+        self.per_mac[(vlan, mac)] = held + 1
 
     def service(self, vlan: Vlan, ip: bytes, proto: str, port: int) -> None:
         """Record a port that answered (a SYN-ACK, a banner, a discovery reply)."""
-        ports = self.services.setdefault((vlan, ip), set())
-        if len(ports) < 256:
+        ports = self.services.get((vlan, ip))
+        if ports is None:
+            if len(self.services) >= self.service_cap:
+                self.ledger.drop("services")
+                return
+            ports = self.services[(vlan, ip)] = set()
+        if len(ports) < SERVICES_PER_IP:
             ports.add((proto, port))
 
     def service_ip(self, vlan: Vlan, ip: str | None, proto: str, port: int) -> None:
@@ -106,8 +122,16 @@ def _is_link_local(ip: str) -> bool:
     return ip.startswith("fe80:")
 
 
-def resolve(sightings: Sightings, bindings: dict[tuple[Vlan, str], list[Binding]]) -> HostMap:
-    """Decide IP ownership and routers from sightings and stated bindings (DESIGN §2)."""
+def resolve(
+    sightings: Sightings,
+    bindings: dict[tuple[Vlan, str], list[Binding]],
+    remote: Callable[[Vlan, str], bool] = lambda vlan, ip: False,
+) -> HostMap:
+    """Decide IP ownership and routers from sightings, stated bindings and local subnets.
+
+    A MAC is a router when it sources addresses it never stated as its own: two private IPv4 ones,
+    a global one beside a private one, or any one outside the local subnets (`remote`).
+    """
     hm = HostMap()
     sourced: dict[tuple[Vlan, str], set[str]] = {}
     for (vlan, rawmac, rawip), (first, last, frame, name) in sightings.pairs.items():
@@ -126,10 +150,13 @@ def resolve(sightings: Sightings, bindings: dict[tuple[Vlan, str], list[Binding]
             _widen(hm.times, (vlan, b.mac), b.ts, b.ts)
     for key, ips in sourced.items():
         own = bound.get(key, set())
-        unbound4 = {ip for ip in ips - own if ":" not in ip}
+        unbound = ips - own
+        unbound4 = {ip for ip in unbound if ":" not in ip}
         private4 = any(not is_global(ip) for ip in (own | ips) if ":" not in ip)
-        if len(unbound4) >= ROUTER_UNBOUND_IPS or (
-            private4 and any(is_global(ip) for ip in unbound4)
+        if (
+            len(unbound4) >= ROUTER_UNBOUND_IPS
+            or (private4 and any(is_global(ip) for ip in unbound4))
+            or any(remote(key[0], ip) for ip in unbound)
         ):
             hm.routers.add(key)
     for key, ips in sourced.items():

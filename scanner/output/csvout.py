@@ -7,6 +7,8 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from scanner.output.sanitize import printable
+
 COLUMNS = (
     "id", "verdict", "manufacturer", "brand", "kind", "model", "firmware", "serial", "mac",
     "ips", "vlan", "location", "confidence", "advisories", "evidence_count", "top_evidence",
@@ -18,12 +20,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", 
 
 
 def render(report: Mapping[str, Any]) -> str:
-    """CSV text (header row first, CRLF line ends) with formula-like cells neutralised."""
+    """CSV text (header row first, CRLF line ends): formula-like cells neutralised, control and
+    bidi characters shown as visible escapes."""
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for device in report["devices"]:
-        writer.writerow([neutralise(cell) for cell in _row(device)])
+        writer.writerow([neutralise(printable(cell)) for cell in _row(device)])
     return out.getvalue()
 
 

@@ -1,49 +1,68 @@
-"""The findings report as one self-contained, printable HTML page (no external assets)."""
+"""The findings report as one self-contained, printable HTML page (no external assets), action
+first: the summary line, what to remove, what to report, what to confirm; then the evidence."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 from typing import Any
+
+from scanner.output import actions
+from scanner.output.chart import Point, caption, concern_chart
+from scanner.output.sanitize import printable
 
 Device = Mapping[str, Any]
 STYLE = """
 body{font:14px/1.45 system-ui,sans-serif;color:#111;margin:2em auto;max-width:72em;padding:0 1em}
 h1{font-size:1.6em;margin:0}h2{border-bottom:2px solid #333;margin-top:1.6em}
+.headline{font-size:1.25em;font-weight:bold;margin:.6em 0}
 table{border-collapse:collapse;width:100%;margin:.4em 0}
 th,td{border:1px solid #bbb;padding:.25em .45em;text-align:left;vertical-align:top}
 th{background:#eee}td{word-break:break-word}
 .meta{color:#444}.device{border:2px solid #b00;border-radius:4px;padding:.2em .9em;margin:1em 0}
+.device.suspect{border-color:#b80}
 .device h3{margin:.4em 0;color:#900}.concern{color:#b00;font-weight:bold}
 .evidence td{font-family:ui-monospace,monospace;font-size:.85em}
 .checklist{list-style:none;padding-left:0}.checklist li{margin:.35em 0}
 .checklist input{width:1.1em;height:1.1em;margin-right:.5em;vertical-align:middle}
+.checklist code{font-size:1.05em}.chart{max-width:100%;height:auto}
 .new{color:#060}.removed{color:#555}
 @media print{body{margin:0;max-width:none;font-size:11px}
 .device,.checklist li,tr{break-inside:avoid}h2{break-after:avoid}a{color:inherit}}
 """
 
 
-def render(report: Mapping[str, Any]) -> str:
-    """The whole page; every string from the report is HTML-escaped."""
+def render(report: Mapping[str, Any], history: Sequence[Point] | None = None) -> str:
+    """The whole page; every string from the report is escaped and shown printable.
+
+    `history` is the site's devices of concern per run, oldest first; without it the page
+    draws the report's own `sweep.history`, when it has one.
+    """
     devices = report["devices"]
-    concern = [d for d in devices if d["of_concern"]]
-    others = [d for d in devices if not d["of_concern"]]
+    points = list(history) if history is not None else actions.history_points(report)
     parts = [
         _head(report),
-        _summary(report),
+        _headline(report),
+        _removal(actions.to_remove(devices)),
+        _remote(actions.remote(devices)),
+        _suspects(actions.suspects(devices)),
+        _chart(points),
+        _advisories(devices),
         _sweep(report) if report.get("sweep") else "",
-        _concern_section(concern),
-        _checklist(concern),
-        _others(others),
+        _cards("Devices of concern", [d for d in devices if d["verdict"] == "concern"]),
+        _cards("Suspects", [d for d in devices if d["verdict"] == "suspect"], empty=""),
+        _others([d for d in devices if d["verdict"] == "clear"]),
+        _summary(report),
         "</body></html>\n",
     ]
     return "".join(parts)
 
 
 def _e(value: Any) -> str:
-    """Escaped text of a value; None shows as an em dash."""
-    return "—" if value is None or value == "" else escape(str(value), quote=True)
+    """Escaped, printable text of a value; None shows as an em dash."""
+    if value is None or value == "":
+        return "—"
+    return escape(printable(str(value)), quote=True)
 
 
 def _head(report: Mapping[str, Any]) -> str:
@@ -61,20 +80,56 @@ def _head(report: Mapping[str, Any]) -> str:
     )
 
 
-def _summary(report: Mapping[str, Any]) -> str:
-    summary = report["summary"]
-    makers = ", ".join(f"{n} {m}" for m, n in summary["by_manufacturer"].items()) or "none"
-    rows = [
-        ("Devices seen", summary["devices"]),
-        ("Devices of concern", summary["of_concern"]),
-        ("Of concern by manufacturer", makers),
-        ("Suspect", summary["suspect"]),
-        ("Seen only through a router", summary["remote"]),
-    ]
-    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+def _headline(report: Mapping[str, Any]) -> str:
     warnings = "".join(f"<li>{_e(w)}</li>" for w in report["run"]["warnings"])
-    extra = f"<p>Warnings:</p><ul>{warnings}</ul>" if warnings else ""
-    return f'<h2>Summary</h2><table class="summary">{body}</table>{extra}'
+    extra = f'<p>Warnings:</p><ul class="warnings">{warnings}</ul>' if warnings else ""
+    return f'<p class="headline">{_e(actions.summary_line(report))}</p>{extra}'
+
+
+def _chart(points: Sequence[Point]) -> str:
+    if not points:
+        return ""
+    return (
+        '<h2>Devices of concern per run</h2><figure class="history">'
+        f"{concern_chart(points)}<figcaption>{_e(caption(points))}</figcaption></figure>"
+    )
+
+
+def _checklist(title: str, css: str, lines: Iterable[str], note: str = "") -> str:
+    items = "".join(f'<li><label><input type="checkbox"> {_e(line)}</label></li>' for line in lines)
+    if not items:
+        return ""
+    count = items.count("<li>")
+    lead = f"<p>{_e(note)}</p>" if note else ""
+    return f'<h2>{_e(title)} ({count})</h2>{lead}<ul class="checklist {css}">{items}</ul>'
+
+
+def _removal(devices: Sequence[Device]) -> str:
+    if not devices:
+        return "<h2>Removal checklist</h2><p>Nothing to remove: no device of concern found.</p>"
+    return _checklist("Removal checklist", "removal", (actions.removal_line(d) for d in devices))
+
+
+def _remote(devices: Sequence[Device]) -> str:
+    return _checklist(
+        "Not on this store's LAN", "remote", (actions.remote_line(d) for d in devices),
+        "Seen only through this store's router: nobody at this store can remove them.",
+    )  # fmt: skip
+
+
+def _suspects(devices: Sequence[Device]) -> str:
+    return _checklist(
+        "Confirm on site", "suspects", (actions.confirm_line(d) for d in devices),
+        "Weak evidence only (an OUI alone, a cloud lookup alone): check the label on the device.",
+    )  # fmt: skip
+
+
+def _advisories(devices: Sequence[Device]) -> str:
+    lines = actions.advisory_lines(devices)
+    if not lines:
+        return ""
+    items = "".join(f"<li>{_e(line)}</li>" for line in lines)
+    return f'<h2>Advisories ({len(lines)})</h2><ul class="advisories">{items}</ul>'
 
 
 def _sweep(report: Mapping[str, Any]) -> str:
@@ -111,36 +166,35 @@ def _label(device: Mapping[str, Any]) -> str:
     return f"<code>{_e(device['id'])}</code> {_e(what or 'unidentified')} {_e(where)}"
 
 
-def _concern_section(devices: list[Device]) -> str:
+def _cards(title: str, devices: list[Device], empty: str = "<p>None found.</p>") -> str:
     if not devices:
-        return "<h2>Devices of concern</h2><p>None found.</p>"
-    return "<h2>Devices of concern</h2>" + "".join(_device_card(d) for d in devices)
+        return f"<h2>{_e(title)}</h2>{empty}" if empty else ""
+    return f"<h2>{_e(title)} ({len(devices)})</h2>" + "".join(_device_card(d) for d in devices)
 
 
 def _device_card(device: Device) -> str:
     rows = [
         ("Manufacturer", device["manufacturer"]), ("Brand", device["brand"]),
         ("Kind", device["kind"]), ("Model", device["model"]), ("Serial", device["serial"]),
-        ("Firmware", device["firmware"]), ("Location", device["location"]),
+        ("Firmware", device["firmware"]), ("Location", actions.location_text(device)),
         ("MAC", device["mac"]), ("IP addresses", ", ".join(device["ips"])),
         ("VLAN", device["vlan"]), ("Hostname", device["hostname"]),
+        ("OUI organisation", device["oui_organisation"]),
         ("Confidence", f"{device['confidence']:.2f}"), ("Why", device["concern"]),
         ("First seen", device["first_seen"]), ("Last seen", device["last_seen"]),
         ("Advisories", "; ".join(f"{a['id']}: {a['basis']}" for a in device["advisories"])),
     ]  # fmt: skip
     table = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+    css = "device" if device["verdict"] == "concern" else f"device {device['verdict']}"
     return (
-        f'<section class="device" data-device-id="{_e(device["id"])}">'
+        f'<section class="{css}" data-device-id="{_e(device["id"])}">'
         f"<h3>{_title(device)}</h3><table>{table}</table>{_evidence(device['evidence'])}"
         "</section>"
     )
 
 
 def _title(device: Device) -> str:
-    maker = " / ".join(str(x) for x in (device["manufacturer"], device["brand"]) if x)
-    kind = device["kind"] if device["kind"] != "unknown" else ""
-    what = " ".join(x for x in (maker, kind, device["model"] or "") if x) or "unidentified"
-    return f"{_e(what)} — {_e(device['id'])}"
+    return f"{_e(actions.what(device))} — {_e(device['id'])}"
 
 
 def _evidence(evidence: Iterable[Mapping[str, Any]]) -> str:
@@ -160,30 +214,6 @@ def _source(source: Mapping[str, Any]) -> str:
     return f"{source['input']} #{frame}" if frame else str(source["input"])
 
 
-def _checklist(devices: list[Device]) -> str:
-    if not devices:
-        return ""
-    items = "".join(
-        f'<li><label><input type="checkbox"> {_e(_removal_text(d))}</label></li>' for d in devices
-    )
-    return f'<h2>Removal checklist</h2><ul class="checklist">{items}</ul>'
-
-
-def _removal_text(device: Device) -> str:
-    what = " ".join(
-        str(x)
-        for x in (device["manufacturer"], device["brand"], device["kind"], device["model"])
-        if x and x != "unknown"
-    )
-    ids = [
-        f"MAC {device['mac']}" if device["mac"] else "",
-        f"serial {device['serial']}" if device["serial"] else "",
-        f"IP {', '.join(device['ips'])}" if device["ips"] else "",
-    ]
-    place = "on the LAN" if device["location"] == "lan" else "seen through the router"
-    return f"Remove {what} ({'; '.join(x for x in ids if x)}) {place}"
-
-
 def _others(devices: list[Device]) -> str:
     if not devices:
         return ""
@@ -195,3 +225,17 @@ def _others(devices: list[Device]) -> str:
         for d in devices
     )
     return f"<h2>Other devices ({len(devices)})</h2><table>{head}{rows}</table>"
+
+
+def _summary(report: Mapping[str, Any]) -> str:
+    summary = report["summary"]
+    makers = ", ".join(f"{n} {m}" for m, n in summary["by_manufacturer"].items()) or "none"
+    rows = [
+        ("Devices seen", summary["devices"]),
+        ("Devices of concern", summary["of_concern"]),
+        ("Of concern by manufacturer", makers),
+        ("Suspect", summary["suspect"]),
+        ("Seen only through a router", summary["remote"]),
+    ]
+    body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+    return f'<h2>Summary</h2><table class="summary">{body}</table>'

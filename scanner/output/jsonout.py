@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import stat
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from scanner.errors import InputError
+from scanner import files
+from scanner.output.sanitize import json_safe
 
 STDOUT = "-"
 
 
 def dumps(report: Mapping[str, Any]) -> str:
-    """The report as indented JSON text ending in a newline, keys in the order given."""
-    return json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    """The report as indented JSON text ending in a newline, keys in the order given; control,
+    bidi and line-separator characters are \\u escapes (the values are unchanged)."""
+    return json_safe(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
 
 
 def encode(text: str) -> bytes:
@@ -29,44 +28,14 @@ def encode(text: str) -> bytes:
 
 
 def write(report: Mapping[str, Any], path: str | os.PathLike[str]) -> str | None:
-    """Write the report to `path` atomically; for "-" write nothing and return the text."""
+    """Write the report to `path` (see files.write_file); for "-" write nothing, return the text."""
     text = dumps(report)
     if os.fspath(path) == STDOUT:
         return text
-    replace_atomically(Path(path), encode(text))
+    files.write_file(Path(path), encode(text))
     return None
 
 
 def replace_atomically(target: Path, data: bytes) -> None:
     """Readers of `target` see the old file or the complete new one, never a partial write."""
-    try:
-        mode = _existing_mode(target)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise _unwritable(target, exc) from exc
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise _unwritable(target, exc) from exc
-        raise
-
-
-def _existing_mode(target: Path) -> int | None:
-    """Permission bits of the file being replaced; None for a new file, which stays 0600."""
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except FileNotFoundError:
-        return None
-
-
-def _unwritable(target: Path, exc: OSError) -> InputError:
-    return InputError(f"cannot write report to {target}: {exc.strerror or exc}")
+    files.replace_atomically(target, data)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from scanner.output import actions
+from scanner.output.sanitize import printable
 
 Device = Mapping[str, Any]
 # Characters that start inline markup (emphasis, code, links, raw HTML, entities, strikethrough)
@@ -15,25 +18,47 @@ _BREAKS = re.compile(r"[\r\n\t\v\f\u2028\u2029]+")
 
 
 def esc(value: Any) -> str:
-    """`value` as inert Markdown text on one line; None becomes an em dash."""
+    """`value` as inert, printable Markdown text on one line; None becomes an em dash."""
     if value is None or value == "":
         return "—"
-    return _SPECIAL.sub(r"\\\1", _BREAKS.sub(" ", str(value)))
+    return _SPECIAL.sub(r"\\\1", printable(_BREAKS.sub(" ", str(value))))
 
 
 def render(report: Mapping[str, Any]) -> str:
-    """The whole document: summary, sweep changes, devices of concern, checklist, others."""
-    concern = [d for d in report["devices"] if d["of_concern"]]
-    others = [d for d in report["devices"] if not d["of_concern"]]
-    parts = [_head(report), _summary(report)]
+    """The whole document, action first: summary line, removal checklist, devices for another
+    network's owner, suspects to confirm, advisories; then sweep changes and the evidence."""
+    devices = report["devices"]
+    parts = [_head(report), f"**{esc(actions.summary_line(report))}**\n"]
+    parts += [
+        _tasks("Removal checklist", map(actions.removal_line, actions.to_remove(devices)))
+        or "## Removal checklist\n\nNothing to remove: no device of concern found.\n",
+        _tasks("Not on this store's LAN", map(actions.remote_line, actions.remote(devices))),
+        _tasks("Confirm on site", map(actions.confirm_line, actions.suspects(devices))),
+        _advisories(devices),
+        _summary(report),
+    ]
     if report.get("sweep"):
         parts.append(_sweep(report["sweep"]))
-    parts.append(_concern(concern))
-    if concern:
-        parts.append(_checklist(concern))
+    parts.append(_concern([d for d in devices if d["verdict"] == "concern"]))
+    suspect = [d for d in devices if d["verdict"] == "suspect"]
+    if suspect:
+        parts.append("## Suspects\n\n" + "\n".join(_device(d) for d in suspect))
+    others = [d for d in devices if d["verdict"] == "clear"]
     if others:
         parts.append(_others(others))
-    return "\n".join(parts)
+    return "\n".join(p for p in parts if p)
+
+
+def _tasks(title: str, lines: Iterable[str]) -> str:
+    items = [f"- [ ] {esc(line)}" for line in lines]
+    return f"## {title} ({len(items)})\n\n" + "\n".join(items) + "\n" if items else ""
+
+
+def _advisories(devices: Sequence[Device]) -> str:
+    lines = actions.advisory_lines(devices)
+    if not lines:
+        return ""
+    return f"## Advisories ({len(lines)})\n\n" + "\n".join(f"- {esc(x)}" for x in lines) + "\n"
 
 
 def _head(report: Mapping[str, Any]) -> str:
@@ -80,7 +105,8 @@ def _concern(devices: list[Device]) -> str:
 def _device(d: Device) -> str:
     rows = [
         ("brand", d["brand"]), ("model", d["model"]), ("serial", d["serial"]),
-        ("firmware", d["firmware"]), ("location", d["location"]), ("mac", d["mac"]),
+        ("firmware", d["firmware"]), ("location", actions.location_text(d)), ("mac", d["mac"]),
+        ("vlan", d["vlan"]),
         ("ips", ", ".join(d["ips"])), ("confidence", f"{d['confidence']:.2f}"),
         ("why", d["concern"]), ("first seen", d["first_seen"]), ("last seen", d["last_seen"]),
         ("advisories", ", ".join(a["id"] for a in d["advisories"])),
@@ -91,19 +117,10 @@ def _device(d: Device) -> str:
         for ev in d["evidence"]
     )
     return (
-        f"### {esc(d['manufacturer'])} {esc(d['kind'])} — {esc(d['id'])}\n\n"
+        f"### {esc(actions.what(d))} — {esc(d['id'])}\n\n"
         f"| field | value |\n|---|---|\n{table}\n\n"
         f"| signal | rule | value | weight |\n|---|---|---|---|\n{evidence}\n"
     )
-
-
-def _checklist(devices: list[Device]) -> str:
-    items = "\n".join(
-        f"- [ ] Remove {esc(d['manufacturer'])} {esc(d['model'])} "
-        f"(id {esc(d['id'])}, serial {esc(d['serial'])}, IP {esc(', '.join(d['ips']))})"
-        for d in devices
-    )
-    return f"## Removal checklist\n\n{items}\n"
 
 
 def _others(devices: list[Device]) -> str:

@@ -6,15 +6,21 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from scanner.output.sanitize import json_safe
+
 LINE_SCHEMA = "camscan.device/1"
 
 
 def lines(report: Mapping[str, Any]) -> Iterator[str]:
-    """One compact JSON object per device (no trailing newline), carrying its run context."""
+    """One compact JSON object per device (no trailing newline), carrying its run context;
+    U+2028/2029 and other control or format characters are \\u escapes, so no reader that
+    splits lines on them can see a line break inside a record."""
     context = _context(report)
     for device in report["devices"]:
         record = {**context, "device": device}
-        yield json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        yield json_safe(
+            json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        )
 
 
 def _context(report: Mapping[str, Any]) -> dict[str, Any]:

@@ -32,3 +32,46 @@ def terminal_safe(s: str, limit: int = 200) -> str:
     s = _ESCAPE.sub("", s).translate(_SPACES)
     s = "".join(ch for ch in s if unicodedata.category(ch) not in _DROP_CATEGORIES)
     return s if len(s) <= limit else s[: limit - 1] + ELLIPSIS
+
+
+# Every Cc, Cf, Zl and Zp code point (Unicode 15.1; a test checks it against the running
+# Python's unicodedata): controls, bidi overrides and isolates, zero-width characters and the
+# line/paragraph separators that some JSON readers split lines on.
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+_KEEP_BREAKS = frozenset("\t\n\r")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    ch = match.group()
+    if ch in _KEEP_BREAKS:
+        return ch  # JSON's own whitespace: json.dumps never leaves one raw inside a string
+    code = ord(ch)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+def json_safe(text: str) -> str:
+    """JSON text with every control, format and separator character written as a \\u escape.
+
+    Only valid inside JSON text, where such characters can occur only within strings (json.dumps
+    already escapes C0 controls): the document decodes to exactly the same values.
+    """
+    return _UNSAFE.sub(_json_escape, text)
+
+
+def _visible(match: re.Match[str]) -> str:
+    ch = match.group()
+    return ch if ch in _KEEP_BREAKS else f"\\u{ord(ch):04x}"
+
+
+def printable(text: str) -> str:
+    """`text` with every control, format and separator character (tab and line breaks aside)
+    shown as a visible \\uXXXX escape, so nothing can reorder or hide what a page shows."""
+    return _UNSAFE.sub(_visible, text)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import struct
+import sys
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -49,6 +51,8 @@ class ReadState:
     consumed: int = 0  # bytes of the (decompressed) file consumed so far
     warnings: list[str] = field(default_factory=list)
     damaged: bool = False
+    # the reader's offset in the file as stored (compressed, for gzip); None for a stream
+    position: Callable[[], int | None] = lambda: None
 
 
 Record = tuple[int, float, bytes]  # (link type, timestamp, frame bytes)
@@ -124,6 +128,7 @@ class _Gunzip:
 
     def __init__(self, raw: BinaryIO) -> None:
         self._raw = raw
+        self.raw_file = raw
         self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
 
     def read(self, n: int) -> bytes:
@@ -150,35 +155,94 @@ class _Gunzip:
         self._raw.close()
 
 
+STDIN = "-"  # the path that means standard input
+
+
+class _Prefixed:
+    """A non-seekable stream with the bytes already read from its start put back in front."""
+
+    def __init__(self, head: bytes, fh: BinaryIO) -> None:
+        self._head = head
+        self._fh = fh
+
+    def read(self, n: int = -1) -> bytes:
+        """Up to n bytes, as soon as some have arrived: the put-back bytes first."""
+        if not self._head:
+            # read1: a pipe delivers what it has now instead of blocking for all n bytes
+            read1 = getattr(self._fh, "read1", self._fh.read)
+            data: bytes = read1(n)
+            return data
+        if 0 <= n < len(self._head):
+            out, self._head = self._head[:n], self._head[n:]
+        else:
+            out, self._head = self._head, b""
+        return out
+
+    def tell(self) -> int:
+        """Not known for a stream: OSError, like a pipe's."""
+        raise OSError("a stream has no position")
+
+    def close(self) -> None:
+        """Close the underlying stream."""
+        self._fh.close()
+
+
 def open_capture(path: Path) -> BinaryIO:
-    """Open a capture, transparently decompressing gzip; raise InputError when unreadable."""
+    """Open a capture (a file, a FIFO or pipe, or "-" for stdin), transparently decompressing
+    gzip; raise CaptureFormatError when it cannot be opened."""
     try:
-        fh: BinaryIO = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
-    except OSError as exc:
-        raise CaptureFormatError(f"{path}: cannot open: {exc.strerror or exc}") from exc
+        if str(path) == STDIN:
+            if sys.stdin is None or sys.stdin.isatty():
+                raise CaptureFormatError("-: standard input is a terminal, not a capture")
+            # a duplicate, so closing the reader leaves the process's stdin open
+            fh: BinaryIO = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+        else:
+            fh = open(path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise CaptureFormatError(f"{display_name(path)}: cannot open: {reason}") from exc
     head = fh.read(2)
-    fh.seek(0)
+    if fh.seekable():
+        fh.seek(0)
+    else:
+        fh = _Prefixed(head, fh)  # type: ignore[assignment]
     if head == _GZIP:
         return _Gunzip(fh)  # type: ignore[return-value]
     return fh
 
 
-def read_records(path: Path, state: ReadState) -> Iterator[Record]:
+def display_name(path: Path | str) -> str:
+    """How messages name an input: "stdin" for "-", else the path as given."""
+    return "stdin" if str(path) == STDIN else str(path)
+
+
+def on_disk(fh: BinaryIO) -> int | None:
+    """How far into the stored file (compressed, for gzip) the reader is; None for a stream."""
+    raw = getattr(fh, "raw_file", fh)
+    try:
+        return int(raw.tell())
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def read_records(path: Path, state: ReadState) -> Generator[Record, None, None]:
     """Yield (linktype, ts, frame) from a pcap/pcapng file; damage ends it with a warning."""
     fh = open_capture(path)
+    state.position = lambda: on_disk(fh)
+    name = display_name(path)
     try:
         stream = _Stream(fh)
         magic = stream.read(4)
         if stream.error:
-            raise CaptureFormatError(f"{path}: {stream.error}")
+            raise CaptureFormatError(f"{name}: {stream.error}")
         if len(magic) < 4:
-            raise CaptureFormatError(f"{path}: empty or too short to be a capture")
+            raise CaptureFormatError(f"{name}: empty or too short to be a capture")
         if magic in _PCAP_MAGIC:
             yield from _read_pcap(stream, magic, state)
         elif magic == _PCAPNG_SHB:
             yield from _read_pcapng(stream, state)
         else:
-            raise CaptureFormatError(f"{path}: not a pcap or pcapng capture (magic {magic.hex()})")
+            raise CaptureFormatError(f"{name}: not a pcap or pcapng capture (magic {magic.hex()})")
         if stream.error and not state.damaged:
             _damage(state, state.consumed, stream.error)
     finally:

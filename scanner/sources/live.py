@@ -96,13 +96,15 @@ class RawCapture:
             self.sink(linktype, time.time(), data)
 
     def send(self, frame: bytes) -> bool:
-        """Send one complete link-layer frame; False when the kernel refuses."""
+        """Send one complete link-layer frame, and hand it to the sink (a packet socket does
+        not hear its own frames); False when the kernel refuses."""
         try:
             self.sock.send(frame)
         except OSError as exc:
             log.debug("raw send failed: %s", exc)
             return False
         self.sent += 1
+        self.sink(LT_ETHERNET, time.time(), frame)
         return True
 
     def close(self) -> None:
@@ -120,8 +122,9 @@ def require_raw(iface: str) -> socket.socket:
     return raw
 
 
-def pump(raw: socket.socket, sink: FrameSink, seconds: float) -> None:
-    """Feed every frame `raw` receives to `sink` for `seconds` (Ctrl-C ends it early); close it."""
+def pump(raw: socket.socket, sink: FrameSink, seconds: float) -> bool:
+    """Feed every frame `raw` receives to `sink` for `seconds`, then close it; True when Ctrl-C
+    ended it early (the frames heard until then are in the sink)."""
     capture = RawCapture(raw, sink)
 
     async def listen() -> None:
@@ -137,5 +140,7 @@ def pump(raw: socket.socket, sink: FrameSink, seconds: float) -> None:
         asyncio.run(listen())
     except KeyboardInterrupt:
         log.info("listening stopped by the user; reporting what was heard")
+        return True
     finally:
         capture.close()
+    return False

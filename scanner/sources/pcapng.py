@@ -5,10 +5,9 @@ from __future__ import annotations
 import struct
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
 
 from scanner import __version__
-from scanner.errors import InputError
+from scanner.files import OutputFile
 
 _SHB, _IDB, _EPB = 0x0A0D0D0A, 1, 6
 _BOM = 0x1A2B3C4D
@@ -56,10 +55,7 @@ class PcapNgWriter:
     """Writes frames of any link type to one pcapng file; interfaces are added on first use."""
 
     def __init__(self, path: Path, iface_name: str, comment: str = "") -> None:
-        try:
-            self._fh: BinaryIO = path.open("wb")
-        except OSError as exc:
-            raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        self._fh = OutputFile(path)  # a temporary file until close(): nothing is clobbered
         self._name = iface_name
         self._ifaces: dict[int, int] = {}
         self.frames = 0
@@ -75,8 +71,8 @@ class PcapNgWriter:
         self.frames += 1
 
     def close(self) -> None:
-        """Flush and close the file."""
-        self._fh.close()
+        """Flush the file and put it in place."""
+        self._fh.commit()
 
     def __enter__(self) -> PcapNgWriter:
         return self

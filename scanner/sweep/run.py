@@ -52,8 +52,7 @@ def collect(spec: SourceSpec, policy: str) -> dict[str, Any]:
         seconds = spec.seconds if spec.seconds is not None else 60.0
         run = app.listen(spec.iface, seconds, db, pol)
     else:
-        window = spec.seconds if spec.seconds is not None else 3.0
-        config = app.scan_config(spec.targets, spec.iface, listen_window=window)
+        config = app.scan_config(spec.targets, spec.iface, spec.allow_large, spec.scan)
         run = app.scan(config, db, pol)
     return app.findings(run, db, pol)
 
@@ -97,9 +96,11 @@ def sweep_report(
 
 
 def policy_broken(report: Mapping[str, Any], fail_on: str) -> bool:
-    """Whether --fail-on holds: any device of concern, or a new one of concern."""
+    """Whether --fail-on holds: any device of concern (or suspect), or a new one of concern."""
     if fail_on == "concern":
         return bool(report["summary"]["of_concern"])
+    if fail_on == "suspect":
+        return bool(report["summary"]["of_concern"] or report["summary"]["suspect"])
     if fail_on == "new":
         new = set(report.get("sweep", {}).get("new", ()))
         return any(d["of_concern"] for d in report["devices"] if d["id"] in new)

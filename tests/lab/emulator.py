@@ -2,6 +2,7 @@
 
 Usage (inside the device's network namespace):
     emulator.py --profile NAME --iface IF [--set KEY=VALUE ...] [--log FILE] [--tls-cert PEM]
+                [--reply-delay S]
 
 The interface's own MAC and IPv4 address are the device's; identity values (model, serial,
 firmware, realm, ...) default per profile and can be overridden with --set. Every request the
@@ -17,6 +18,7 @@ import argparse
 import asyncio
 import fcntl
 import json
+import random
 import signal
 import socket
 import ssl
@@ -171,6 +173,7 @@ class Device:
         self.transports: list[asyncio.BaseTransport] = []
         self.servers: list[asyncio.AbstractServer] = []
         self.endpoint = f"{uuid.uuid5(uuid.NAMESPACE_OID, self.mac)}"
+        self.reply_delay = 0.0  # longest random wait before a WS-Discovery or SSDP answer
 
     def log(self, proto: str, port: int, peer: str, data: bytes) -> None:
         """Append one received request to the log (text when printable, hex otherwise)."""
@@ -431,9 +434,11 @@ class _Udp(asyncio.DatagramProtocol):
         port: int,
         answer: Callable[[bytes], bytes | list[bytes] | None],
         reply_to: tuple[str, int] | None,
+        delay: float = 0.0,
     ):
         self.dev, self.name, self.port = dev, name, port
         self.answer, self.reply_to = answer, reply_to
+        self.delay = delay  # answers wait a random 0..delay s (WS-Discovery, SSDP)
         self.transport: asyncio.DatagramTransport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -446,7 +451,17 @@ class _Udp(asyncio.DatagramProtocol):
         reply = self.answer(data)
         if reply is None or self.transport is None:
             return
-        for one in [reply] if isinstance(reply, bytes) else reply:
+        replies = [reply] if isinstance(reply, bytes) else reply
+        if self.delay > 0:
+            wait = random.uniform(0.0, self.delay)
+            asyncio.get_running_loop().call_later(wait, self._send, replies, addr)
+        else:
+            self._send(replies, addr)
+
+    def _send(self, replies: list[bytes], addr: tuple[str, int]) -> None:
+        if self.transport is None or self.transport.is_closing():
+            return
+        for one in replies:
             self.transport.sendto(one, self.reply_to or addr)
 
 
@@ -491,7 +506,9 @@ async def start_udp(dev: Device, name: str) -> None:
         raise ValueError(name)
     port, group, answer, reply_to = spec
     sock = udp_socket(dev, port, group)
-    proto = _Udp(dev, name, port, answer, reply_to)
+    # WS-Discovery (APP_MAX_DELAY) and SSDP (MX) ask devices to answer after a random delay
+    delay = dev.reply_delay if name == "ssdp" or name.startswith("wsd-") else 0.0
+    proto = _Udp(dev, name, port, answer, reply_to, delay)
     transport, _ = await loop.create_datagram_endpoint(lambda: proto, sock=sock)
     dev.transports.append(transport)
     if name == "ssdp":
@@ -718,9 +735,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--log", type=Path)
     parser.add_argument("--tls-cert", type=Path, help="PEM with certificate and key (HTTPS)")
+    parser.add_argument(
+        "--reply-delay", type=float, default=0.0, metavar="S",
+        help="answer WS-Discovery and SSDP searches after a random 0..S s, as real devices do",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     ident = dict(kv.split("=", 1) for kv in args.set)
     dev = Device(args.profile, args.iface, ident, args.log)
+    dev.reply_delay = args.reply_delay
     asyncio.run(run(dev, args.tls_cert))
     return 0
 

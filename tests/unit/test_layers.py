@@ -14,7 +14,7 @@ import pytest
 SCANNER = Path(__file__).resolve().parents[2] / "scanner"
 # Lowest first. A module may import its own layer or any layer below it.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"scanner", "model", "errors", "wire"}),
+    frozenset({"scanner", "model", "errors", "wire", "files"}),
     frozenset({"db"}),
     frozenset({"decoders"}),
     frozenset({"engine"}),

@@ -72,7 +72,7 @@ def test_converse_records_request_and_reply() -> None:
 
     async def run(port: int) -> banners.Exchange:
         return await banners.converse(
-            "127.0.0.1", port, [(probes.hik_sdk_probe(), banners.fixed_complete(16))], 2.0
+            "127.0.0.1", port, [(probes.hik_sdk_probe(), banners.fixed_complete(16))], 2.0, 2.0
         )
 
     ex = asyncio.run(serve_once(handler, run))
@@ -92,7 +92,9 @@ def test_reads_are_bounded() -> None:
 
     async def run(port: int) -> banners.Exchange:
         request = probes.http_get("127.0.0.1", port, "/")
-        return await banners.converse("127.0.0.1", port, [(request, banners.text_complete)], 2.0)
+        return await banners.converse(
+            "127.0.0.1", port, [(request, banners.text_complete)], 2.0, 2.0
+        )
 
     ex = asyncio.run(serve_once(handler, run))
     assert isinstance(ex, banners.Exchange)
@@ -107,7 +109,7 @@ def test_a_silent_server_costs_at_most_the_timeout() -> None:
         loop = asyncio.get_running_loop()
         start = loop.time()
         ex = await banners.converse(
-            "127.0.0.1", port, [(probes.dvrip_realm_request(), banners.dvrip_complete)], 0.3
+            "127.0.0.1", port, [(probes.dvrip_realm_request(), banners.dvrip_complete)], 0.3, 0.3
         )
         return ex, loop.time() - start
 
@@ -122,7 +124,7 @@ def test_a_silent_server_costs_at_most_the_timeout() -> None:
 
 
 def test_a_closed_port_is_closed() -> None:
-    ex = asyncio.run(banners.converse("127.0.0.1", free_port(), [], 1.0))
+    ex = asyncio.run(banners.converse("127.0.0.1", free_port(), [], 1.0, 1.0))
     assert (ex.state, ex.talk) == ("closed", [])
 
 

@@ -128,10 +128,128 @@ def test_listen_hears_another_scan(netns_pair: NetnsPair, tmp_path: Path) -> Non
     listener = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     try:
         time.sleep(1.0)
-        netns_pair.camscan("scan", netns_pair.device_ip, "--iface", netns_pair.scanner_if, *FAST)
+        # one address: discovery goes out only because --probes asks for it
+        netns_pair.camscan(
+            "scan", netns_pair.device_ip, "--iface", netns_pair.scanner_if,
+            "--probes", "arp,sadp,tcp", *FAST,
+        )  # fmt: skip
         _, err = listener.communicate(timeout=60)
     finally:
         listener.kill()
     report = json.loads(out.read_text())
     assert (listener.returncode, report["run"]["mode"]) == (0, "listen"), err
     assert summary(report) == expected(netns_pair)
+
+
+def _scanner_frames(pcap: Path) -> list[bytes]:
+    """Ethernet frames the scanner (10.77.0.1) sent, from a scan's --pcap-out."""
+    from scanner.sources.capture import ReadState, read_records
+
+    own = bytes([10, 77, 0, 1])
+    sent = []
+    for _, _, data in read_records(pcap, ReadState(str(pcap))):
+        arp = data[12:14] == b"\x08\x06" and data[28:32] == own  # ARP, sender address ours
+        if arp or (data[12:14] == b"\x08\x00" and data[26:30] == own):  # or IPv4 from us
+            sent.append(data)
+    return sent
+
+
+def _arp_requests(frames: list[bytes]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for data in frames:
+        if data[12:14] == b"\x08\x06" and data[20:22] == b"\x00\x01":
+            target = ".".join(map(str, data[38:42]))
+            counts[target] = counts.get(target, 0) + 1
+    return counts
+
+
+def _group_frames(frames: list[bytes]) -> list[bytes]:
+    """Frames to a multicast or broadcast MAC other than ARP who-has and IGMP (the kernel's
+    membership reports when a listener joins a group ask nothing of the hosts)."""
+    return [d for d in frames if d[0] & 1 and d[12:14] != b"\x08\x06" and d[23] != 2]
+
+
+def test_arp_asks_twice_only_where_nobody_answered(netns_pair: NetnsPair, tmp_path: Path) -> None:
+    result = netns_pair.camscan(
+        "scan", f"{SUBNET}.0/29", "--iface", netns_pair.scanner_if,
+        "--pcap-out", str(tmp_path / "scan.pcapng"), "-o", str(tmp_path / "r.json"), "-q",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    requests = _arp_requests(_scanner_frames(tmp_path / "scan.pcapng"))
+    # .1 is the scanner, .2 the camera; .3-.6 are empty and asked once more
+    assert requests == {f"{SUBNET}.{n}": 1 if n == 2 else 2 for n in range(2, 7)}
+    run = json.loads((tmp_path / "r.json").read_text())["run"]
+    assert run["phases"]["arp_sweep"] == {"sent": 9, "answered": 1, "retried": 4}
+
+
+def test_a_single_address_gets_no_multicast_discovery(
+    netns_pair: NetnsPair, tmp_path: Path
+) -> None:
+    result = netns_pair.camscan(
+        "scan", netns_pair.device_ip, "--iface", netns_pair.scanner_if,
+        "--pcap-out", str(tmp_path / "scan.pcapng"), "-o", str(tmp_path / "r.json"), "-q",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sent = _scanner_frames(tmp_path / "scan.pcapng")
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert (_group_frames(sent), _arp_requests(sent), "discovery" in report["run"]["phases"]) == (
+        [], {netns_pair.device_ip: 1}, False,
+    )  # fmt: skip
+    # the camera is still found, by what it answered on TCP
+    assert [d["manufacturer"] for d in report["devices"] if d["of_concern"]] == ["hikvision"]
+
+
+def test_probes_chooses_the_discovery_sent(netns_pair: NetnsPair, tmp_path: Path) -> None:
+    result = netns_pair.camscan(
+        "scan", netns_pair.device_ip, "--iface", netns_pair.scanner_if, "--probes", "sadp",
+        "--pcap-out", str(tmp_path / "scan.pcapng"), "-o", str(tmp_path / "r.json"), "-q",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    sent = _scanner_frames(tmp_path / "scan.pcapng")
+    groups = _group_frames(sent)
+    # one SADP inquiry to 239.255.255.250:37020, no ARP sweep, no TCP connection
+    assert [(".".join(map(str, d[30:34])), int.from_bytes(d[36:38], "big")) for d in groups] == [
+        ("239.255.255.250", 37020)
+    ]
+    assert [d for d in sent if d[23] == 6] == []
+    assert _arp_requests(sent) == {}
+
+
+def test_no_discovery_sends_only_arp_and_tcp(netns_pair: NetnsPair, tmp_path: Path) -> None:
+    result = netns_pair.camscan(
+        "scan", f"{SUBNET}.0/29", "--iface", netns_pair.scanner_if, "--no-discovery",
+        "--pcap-out", str(tmp_path / "scan.pcapng"), "-o", str(tmp_path / "r.json"), "-q",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert _group_frames(_scanner_frames(tmp_path / "scan.pcapng")) == []
+
+
+def test_max_duration_cuts_the_scan_with_a_warning(netns_pair: NetnsPair, tmp_path: Path) -> None:
+    # TCP only to an on-link address nobody holds: the kernel's neighbour resolution alone
+    # takes 3 s, so a 1 s bound stops the scan
+    started = time.monotonic()
+    result = netns_pair.camscan(
+        "scan", f"{SUBNET}.9", "--iface", netns_pair.scanner_if, "--probes", "tcp",
+        "--connect-timeout", "10", "--max-duration", "1", "-o", str(tmp_path / "r.json"), "-q",
+    )  # fmt: skip
+    took = time.monotonic() - started
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert (result.returncode, report["run"]["warnings"], took < 3.0) == (
+        0, ["the scan stopped at its overall bound of 1 s (--max-duration); results are partial"],
+        True,
+    )  # fmt: skip
+
+
+def test_sweep_scans_from_the_command_line_without_a_config(
+    netns_pair: NetnsPair, tmp_path: Path
+) -> None:
+    result = netns_pair.camscan(
+        "sweep", "--site", "lab-01", "--scan", netns_pair.device_ip,
+        "--iface", netns_pair.scanner_if, "--db", str(tmp_path / "h.sqlite3"),
+        "-o", str(tmp_path / "r.json"), "-q",
+    )  # fmt: skip
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert (result.returncode, report["run"]["mode"], report["sweep"]["site"]) == (
+        1, "scan", "lab-01",
+    )  # fmt: skip
+    assert summary(report)[0][:3] == (f"mac:{netns_pair.device_mac}", "concern", "hikvision")

@@ -11,7 +11,7 @@ from scanner.active.targets import (
     parse_targets,
     scope,
 )
-from scanner.errors import InputError, RuntimeFailure
+from scanner.errors import InputError
 
 
 def test_cidr_probes_hosts_without_network_and_broadcast() -> None:
@@ -100,6 +100,6 @@ def test_scope_without_targets_or_interface_is_refused() -> None:
         scope([], None)
 
 
-def test_scope_with_a_missing_interface_is_a_runtime_failure() -> None:
-    with pytest.raises(RuntimeFailure, match="no such interface"):
+def test_scope_with_a_missing_interface_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="no such interface"):
         scope(["10.0.0.1"], "camscan-no-such-if0")

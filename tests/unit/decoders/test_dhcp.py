@@ -108,6 +108,20 @@ def test_ack_binds_assigned_address() -> None:
     ]
 
 
+def test_ack_with_a_subnet_mask_states_its_prefix_length() -> None:
+    packet = bootp(2, ACK, bytes([1, 4, 255, 255, 252, 0]), yiaddr="10.20.30.11")
+    assert [o.attrs for o in dhcp.decode(packet, META)] == [
+        {"mac": CLIENT, "ip": "10.20.30.11", "via": "dhcp-ack", "prefixlen": "22"}
+    ]
+
+
+def test_a_mask_with_a_hole_states_no_prefix_length() -> None:
+    packet = bootp(2, ACK, bytes([1, 4, 255, 0, 255, 0]), yiaddr="10.20.30.11")
+    assert [o.attrs for o in dhcp.decode(packet, META)] == [
+        {"mac": CLIENT, "ip": "10.20.30.11", "via": "dhcp-ack"}
+    ]
+
+
 def test_offer_binds_nothing() -> None:
     assert dhcp.decode(bootp(2, OFFER, yiaddr="10.20.30.11"), META) == []
 

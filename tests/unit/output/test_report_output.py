@@ -294,7 +294,7 @@ def test_failed_write_keeps_the_old_report_and_no_temp_file(
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(os, "replace", refuse)
-    with pytest.raises(InputError, match="cannot write report to .*: Permission denied"):
+    with pytest.raises(InputError, match="cannot write to .*: Permission denied"):
         write(_typical(), target)
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]

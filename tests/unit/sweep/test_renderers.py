@@ -44,7 +44,7 @@ def test_html_lists_devices_of_concern_before_the_others(build: Any) -> None:
 def test_html_checklist_has_a_checkbox_per_device_of_concern(build: Any) -> None:
     page = html.render(report_with(build, model="DS-2CD2385G1-I", serial="DS-1"))
     assert page.count('<input type="checkbox">') == 1
-    assert "Remove hikvision camera DS-2CD2385G1-I (MAC 44:19:b6:2a:3c:11; serial DS-1;" in page
+    assert "Remove hikvision camera DS-2CD2385G1-I — MAC 44:19:b6:2a:3c:11, serial DS-1, IP" in page
 
 
 def test_html_shows_sweep_changes_only_for_sweeps(build: Any) -> None:
@@ -64,7 +64,7 @@ def test_markdown_checklist_has_a_task_per_device_of_concern(build: Any) -> None
     text = markdown.render(report_with(build, model="DS-2CD2385G1-I"))
     tasks = [line for line in text.splitlines() if line.startswith("- [ ] ")]
     assert tasks == [
-        "- [ ] Remove hikvision DS-2CD2385G1-I (id mac:44:19:b6:2a:3c:11, serial —, IP 10.0.0.2)"
+        "- [ ] Remove hikvision camera DS-2CD2385G1-I — MAC 44:19:b6:2a:3c:11, IP 10.0.0.2"
     ]
 
 

@@ -59,11 +59,11 @@ def test_fail_on_never_exits_0_with_devices_of_concern(tmp_path: Path) -> None:
     assert sweep(tmp_path, "--pcap", str(SADP), "-q", "--fail-on", "never").exit_code == 0
 
 
-def test_scan_source_on_a_missing_interface_exits_3_and_records_nothing(tmp_path: Path) -> None:
+def test_scan_source_on_a_missing_interface_exits_2_and_records_nothing(tmp_path: Path) -> None:
     config = tmp_path / "sweep.toml"
     config.write_text('[source]\nkind = "scan"\ntargets = ["192.0.2.0/24"]\niface = "nosuch9"\n')
     result = sweep(tmp_path, "--config", str(config))
-    assert result.exit_code == 3
+    assert result.exit_code == 2
     assert "no such interface: nosuch9" in result.output
     assert not (tmp_path / "h.db").exists()
 
@@ -158,3 +158,9 @@ def test_report_of_a_malformed_report_exits_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"schema": "camscan.findings/1", "devices": [{}]}')
     assert runner.invoke(app, ["report", str(bad), "--format", "md"]).exit_code == 2
+
+
+def test_scan_option_on_a_missing_interface_exits_2_without_a_config(tmp_path: Path) -> None:
+    result = sweep(tmp_path, "--scan", "192.0.2.0/24", "--iface", "nosuch9")
+    assert (result.exit_code, "no such interface: nosuch9" in result.output) == (2, True)
+    assert not (tmp_path / "h.db").exists()

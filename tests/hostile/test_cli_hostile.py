@@ -1,0 +1,136 @@
+"""Hostile command lines and files around the engine (issue 12, items 3, 5 and 7): nothing is
+clobbered, every failure is one defused line with status 2 or 3, never a traceback or 1.
+
+Each input is generated here, beside its test. Streams, FIFOs, devices, a closed or full
+stdout and SIGTERM during a write are tested in tests/unit/cli/.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SADP = REPO / "pcaps" / "synthetic" / "sadp.pcap"
+ENTRY = "from scanner.cli.main import main; main()"
+
+
+def camscan(*args: str | Path, **kw: object) -> subprocess.CompletedProcess[bytes]:
+    kw.setdefault("stdout", subprocess.PIPE)
+    kw.setdefault("stderr", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-c", ENTRY, *map(str, args)], cwd=REPO, timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)}, check=False, **kw,  # type: ignore[call-overload]
+    )  # fmt: skip
+
+
+def one_line(proc: subprocess.CompletedProcess[bytes], status: int) -> str:
+    """The single stderr line of a failed run with `status`."""
+    err = proc.stderr.decode()
+    assert (proc.returncode, err.count("\n"), "Traceback" in err) == (status, 1, False), err
+    return err.rstrip("\n")
+
+
+def test_output_linked_to_proc_self_fd_1_stays_a_link(tmp_path: Path) -> None:
+    link = tmp_path / "out.json"
+    link.symlink_to("/proc/self/fd/1")
+    target = tmp_path / "stdout.txt"
+    with target.open("wb") as stdout:
+        proc = camscan("pcap", SADP, "-o", link, "-q", stdout=stdout)
+    assert proc.returncode == 0
+    assert link.is_symlink() and os.readlink(link) == "/proc/self/fd/1"
+    assert json.loads(target.read_bytes())["schema"] == "camscan.findings/1"
+
+
+def test_sweep_output_naming_the_history_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    assert camscan("sweep", "--site", "s1", "--pcap", SADP, "--db", db, "-q").returncode == 1
+    before = db.read_bytes()
+    proc = camscan("sweep", "--site", "s1", "--pcap", SADP, "--db", db, "-o", db, "-q")
+    assert one_line(proc, 2) == f"camscan: -o {db} would overwrite {db}, an input of this run"
+    assert db.read_bytes() == before
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM runs").fetchone() == (1,)
+
+
+def test_sweep_output_naming_its_capture_is_refused(tmp_path: Path) -> None:
+    capture = tmp_path / "cap.pcap"
+    capture.write_bytes(SADP.read_bytes())
+    proc = camscan("sweep", "--site", "s1", "--pcap", capture, "--db", tmp_path / "h", "-o",
+                   capture)  # fmt: skip
+    assert one_line(proc, 2).endswith("an input of this run")
+    assert capture.read_bytes() == SADP.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"schema": "camscan.findings/1", "devices": [{"x": 1}]}',
+        '{"schema": "camscan.findings/1", "devices": "x"}',
+        '{"schema": "camscan.findings/1", "devices": [{"id": 1}]}',
+        '{"schema": "camscan.findings/1", "devices": [{"id": "a", "mac": 5, "ips": 3}]}',
+    ],
+    ids=["no-id", "not-a-list", "number-id", "wrong-types"],
+)
+def test_diff_of_a_malformed_report_is_one_line_and_exit_2(tmp_path: Path, body: str) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text(body)
+    good = tmp_path / "good.json"
+    assert camscan("pcap", SADP, "-o", good, "-q").returncode == 0
+    proc = camscan("diff", bad, good)
+    assert "well-formed camscan.findings/1" in one_line(proc, 2)
+
+
+def test_sweep_with_a_directory_as_history_is_one_line_and_exit_2() -> None:
+    proc = camscan("sweep", "--site", "s1", "--pcap", SADP, "--db", "/", "-q")
+    assert one_line(proc, 2) == "camscan: db / is a directory; give the path of a history file"
+
+
+TEMPLATES = ["{site.nope}", "{site.upper}", "{site[0]}", "{site!r}", "{date:>99}", "{0}", "{"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_report_path_templates_take_only_bare_placeholders(tmp_path: Path, template: str) -> None:
+    config = tmp_path / "sweep.toml"
+    config.write_text(f'site = "s1"\n[reports]\njson = "{tmp_path}/{template}.json"\n')
+    proc = camscan("sweep", "--config", config, "--pcap", SADP, "--db", tmp_path / "h")
+    assert one_line(proc, 2).startswith("camscan: bad report path ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sweep.toml"]  # nothing recorded
+
+
+def test_deeply_nested_toml_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    config = tmp_path / "deep.toml"
+    config.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n")
+    proc = camscan("sweep", "--config", config)
+    assert one_line(proc, 2) == f"camscan: sweep config {config} nests arrays or tables too deeply"
+
+
+def test_endless_config_is_read_with_a_limit() -> None:
+    proc = camscan("sweep", "--config", "/dev/zero")
+    assert one_line(proc, 2) == "camscan: sweep config /dev/zero is larger than 1048576 bytes"
+
+
+@pytest.mark.parametrize("site", ["s1\n", "s1\n\n", "s\u202e1", "s 1", ""])
+def test_site_names_are_validated_strictly(tmp_path: Path, site: str) -> None:
+    proc = camscan("sweep", "--site", site, "--pcap", SADP, "--db", tmp_path / "h")
+    assert one_line(proc, 2).startswith("camscan: a sweep needs a site name")
+
+
+def test_escape_sequences_in_a_file_name_never_reach_stderr(tmp_path: Path) -> None:
+    name = tmp_path / "\x1b]0;pwned\x07\x1b[2J\u202ecap.pcap"
+    proc = camscan("pcap", name)
+    line = one_line(proc, 2)
+    assert not any(ch in line for ch in "\x1b\x07\u202e")
+    assert line == f"camscan: {tmp_path}/cap.pcap: cannot open: No such file or directory"
+
+
+def test_escape_sequences_in_an_option_value_never_reach_stderr() -> None:
+    proc = camscan("pcap", SADP, "--policy", "\x1b[31mred\x1b]0;t\x07")
+    line = one_line(proc, 2)
+    assert "\x1b" not in line and "\x07" not in line and "red" in line

@@ -1,0 +1,142 @@
+"""The process around a command: version and help, one line and the right status for every
+failure, a closed or full stdout, SIGTERM and Ctrl-C."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scanner import __version__
+
+REPO = Path(__file__).resolve().parents[3]
+SADP = REPO / "pcaps" / "synthetic" / "sadp.pcap"
+DEMO = REPO / "pcaps" / "demo" / "store-lan.pcapng"
+Cli = Callable[..., subprocess.CompletedProcess[bytes]]
+COMMANDS = [
+    [], ["pcap"], ["scan"], ["listen"], ["sweep"], ["history"], ["diff"], ["report"], ["db"],
+    ["db", "verify"], ["db", "match"], ["db", "info"], ["db", "update-oui"],
+]  # fmt: skip
+# What help showed when typer printed Python annotations: <bool>, <list[Path]>, <str>, ...
+PYTHON_TYPES = re.compile(r"<(?:bool|str|int|float|path|list\[|[A-Za-z_]+ range)|list\[|Optional")
+
+
+@pytest.mark.parametrize("flag", ["-V", "--version"])
+def test_version(cli: Cli, flag: str) -> None:
+    proc = cli(flag)
+    expected = f"camscan {__version__}\n".encode()
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, expected, b"")
+
+
+@pytest.mark.parametrize("argv", COMMANDS, ids=lambda a: " ".join(a) or "camscan")
+def test_short_help_works_without_python_type_names(cli: Cli, argv: list[str]) -> None:
+    proc = cli(*argv, "-h", env={"COLUMNS": "80"})
+    text = proc.stdout.decode()
+    assert proc.returncode == 0 and text.startswith(f"Usage: camscan {' '.join(argv)}".rstrip())
+    assert not PYTHON_TYPES.search(text), text
+    assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_pcap_help_names_its_metavars(cli: Cli) -> None:
+    text = cli("pcap", "--help", env={"COLUMNS": "80"}).stdout.decode()
+    assert "Usage: camscan pcap [OPTIONS] CAPTURE..." in text
+    assert "-o, --output FILE" in text and "--format FORMAT" in text
+
+
+def test_unknown_option_is_one_line_and_exit_2(cli: Cli) -> None:
+    proc = cli("pcap", SADP, "--nope")
+    assert (proc.returncode, proc.stdout) == (2, b"")
+    assert proc.stderr == b"camscan: No such option: --nope (see 'camscan pcap --help')\n"
+
+
+def test_missing_argument_is_one_line_and_exit_2(cli: Cli) -> None:
+    proc = cli("pcap")
+    assert proc.returncode == 2
+    assert proc.stderr == b"camscan: Missing argument 'CAPTURE...'. (see 'camscan pcap --help')\n"
+
+
+def test_no_command_prints_help_and_exits_2(cli: Cli) -> None:
+    proc = cli()
+    assert proc.returncode == 2 and proc.stderr.startswith(b"Usage: camscan [OPTIONS] COMMAND")
+
+
+def test_a_bug_is_one_line_and_exit_3_never_a_traceback(cli: Cli) -> None:
+    prelude = (
+        "import scanner.app as a\n"
+        "def boom(*args, **kw): raise RuntimeError('boom')\n"
+        "a.analyse_files = boom\n"
+    )
+    proc = cli("pcap", SADP, prelude=prelude)
+    assert proc.returncode == 3
+    assert proc.stderr == b"camscan: internal error (RuntimeError: boom); please report it\n"
+
+
+def test_closed_stdout_exits_quietly_with_141(cli: Cli) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from scanner.cli.main import main; main()", "pcap", str(DEMO),
+         "--format", "json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader goes away before camscan writes, as `| head -0` would
+    err = proc.stderr.read()
+    assert (proc.wait(60), err) == (141, b"")
+
+
+def test_full_stdout_is_one_line_and_exit_3(cli: Cli) -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full on this system")
+    with open("/dev/full", "wb") as full:
+        proc = cli("pcap", SADP, "--format", "json", "-q", stdout=full)
+    assert proc.returncode == 3
+    assert proc.stderr == b"camscan: cannot write to standard output: No space left on device\n"
+
+
+def test_sigterm_while_writing_removes_the_temporary_file(cli: Cli, tmp_path: Path) -> None:
+    # SIGTERM arrives while the report is being synced, the moment its temporary file exists
+    prelude = (
+        "import os, signal\n"
+        "real = os.fsync\n"
+        "def fsync(fd): os.kill(os.getpid(), signal.SIGTERM); real(fd)\n"
+        "os.fsync = fsync\n"
+    )
+    out = tmp_path / "report.json"
+    out.write_text("previous report\n")
+    proc = cli("pcap", SADP, "-o", out, "-q", prelude=prelude)
+    assert (proc.returncode, proc.stderr) == (143, b"camscan: terminated\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+    assert out.read_text() == "previous report\n"
+
+
+def test_ctrl_c_while_reading_writes_the_partial_report_and_exits_130(tmp_path: Path) -> None:
+    fifo = tmp_path / "capture.pcapng"
+    os.mkfifo(fifo)
+    out = tmp_path / "partial.json"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from scanner.cli.main import main; main()", "pcap", str(fifo),
+         "-o", str(out), "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    data = DEMO.read_bytes()
+    with fifo.open("wb") as writer:
+        writer.write(data[: len(data) // 2])
+        writer.flush()
+        time.sleep(2)  # camscan reads what was sent and waits for more
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    assert (proc.returncode, err) == (130, b"")
+    report = json.loads(out.read_text())
+    warning = report["run"]["warnings"][-1]
+    assert warning.startswith("interrupted by the user (Ctrl-C) after frame ")
+    assert warning.endswith(f" of {fifo}: this report is partial")
+    assert 0 < report["run"]["stats"]["frames"] < 1258
