@@ -26,36 +26,43 @@ EVIDENCE_MAC_SHARE = 8  # one MAC (over all its IPs) may hold 1/8 of the evidenc
 
 # table: (share of the budget after BASELINE, bytes per entry; 1 for tables capped in bytes)
 SHARES: dict[str, tuple[float, int]] = {
-    "hosts": (0.12, 420),  # (vlan, MAC, IP) sightings, with their resolution into devices
+    # a host costs ~420 bytes while read and ~3 KB more while resolved into a device
+    "hosts": (0.22, 3400),  # (vlan, MAC, IP) sightings
     "services": (0.02, 400),  # addresses with an open service
-    "bindings": (0.08, 520),  # addresses with a stated MAC (ARP, DHCP, NDP, discovery)
-    "names": (0.03, 480),  # host names and endpoint ids
+    "bindings": (0.14, 3400),  # addresses with a stated MAC (ARP, DHCP, NDP, discovery)
+    "names": (0.03, 600),  # host names and endpoint ids
     "nets": (0.01, 200),  # subnets inferred from bindings
-    "evidence": (0.16, 1400),  # evidence items
-    "directions": (0.08, 420),  # TCP stream directions remembered
-    "stream_bytes": (0.12, 1),  # bytes buffered across TCP directions, in order and pending
-    "fragment_bytes": (0.04, 1),  # bytes held in IP fragments waiting for the rest
+    "evidence": (0.16, 2400),  # evidence items (an item about a remote address is a device)
+    "directions": (0.06, 420),  # TCP stream directions remembered
+    "stream_bytes": (0.10, 1),  # bytes buffered across TCP directions, in order and pending
+    "fragment_bytes": (0.03, 1),  # bytes held in IP fragments waiting for the rest
     "memo_bytes": (0.02, 1),  # UDP payloads whose decodes are remembered
-    "listed": (0.32, 9000),  # devices listed in full in the report (engine, JSON, text)
+    "listed": (0.12, 4000),  # devices listed in full in the report (JSON and text)
 }
 
 _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?", re.IGNORECASE)
 _UNITS = {"": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
 
-# What each table holds, for the one warning line a full table gives.
-WHAT = {
-    "hosts": "(MAC, IP) sightings",
-    "services": "open services",
-    "bindings": "MAC-to-IP bindings",
-    "names": "host names and endpoint ids",
-    "nets": "inferred subnets",
-    "evidence": "evidence items",
-    "evidence_per_host": "evidence items of a sender over its own cap",
-    "directions": "TCP streams cut short when the stream table was full",
-    "stream_bytes": "bytes of TCP stream starts (out of order or over the stream buffers)",
-    "fragment_bytes": "bytes of IP fragments",
-    "listed": "devices (counted in the summary, not listed)",
-    "warnings": "warning lines",
+# What a full table's one warning line says; {n} is what it turned away, {cap} its limit.
+SAYS = {
+    "hosts": "{n} sightings of (MAC, IP) pairs past the host table's {cap} (or one MAC's share "
+    "of it) not kept",
+    "services": "{n} open services past the service table's {cap} addresses not kept",
+    "bindings": "{n} MAC-to-IP bindings past the binding table's {cap} addresses not kept",
+    "names": "{n} host names and endpoint ids past the name table's {cap} not kept",
+    "nets": "{n} inferred subnets past {cap} not kept",
+    "evidence": "{n} evidence items did not fit the evidence table's {cap} (the fairest or "
+    "strongest were kept)",
+    "evidence_per_host": "{n} evidence items over their sender's own cap (64 per sender, 8 "
+    "values per rule, 1/8 of the table per MAC) not kept",
+    "directions": "{n} TCP streams decoded before their start was complete, to stay within the "
+    "stream table ({cap} streams)",
+    "stream_bytes": "{n} bytes of out-of-order TCP segments past a stream's own buffer not kept",
+    "fragment_bytes": "{n} bytes of IP fragments dropped before their datagram was whole "
+    "({cap} bytes held at most)",
+    "listed": "{n} devices not listed in full (the report lists {cap}, surest of concern "
+    "first); the summary counts them",
+    "warnings": "{n} more warning lines not shown ({cap} are)",
 }
 
 
@@ -107,24 +114,12 @@ class Ledger:
     def warnings(self) -> list[str]:
         """One line per table that dropped something, in a fixed order."""
         mib = self.budget.total // MIB
+        caps = {**self.budget.caps, "warnings": WARNING_LINES}
         return [
-            f"memory budget ({mib} MiB): {n} {WHAT.get(table, table)} not kept "
-            f"({_limit(self.budget, table)}); --max-memory raises the limits"
+            f"memory budget {mib} MiB: {SAYS[table].format(n=n, cap=caps.get(table))}; "
+            "--max-memory raises the limits"
             for table, n in sorted(self.dropped.items())
         ]
-
-
-def _limit(budget: Budget, table: str) -> str:
-    if table == "evidence_per_host":
-        return (
-            f"{EVIDENCE_PER_SUBJECT} per sender, {EVIDENCE_PER_RULE} values per rule, "
-            f"1/{EVIDENCE_MAC_SHARE} of the table per MAC"
-        )
-    if table == "warnings":
-        return f"limit {WARNING_LINES} lines"
-    cap = budget.caps.get(table)
-    unit = " bytes" if table.endswith("_bytes") else ""
-    return f"limit {cap}{unit}" if cap is not None else "limit reached"
 
 
 def cap_lines(lines: list[str], ledger: Ledger) -> list[str]:

@@ -189,7 +189,7 @@ class Engine:
         return sorted(self._listed(merged), key=lambda d: device_id(d))
 
     def _listed(self, devices: list[Device]) -> list[Device]:
-        """The devices the report lists in full: concern first, then suspect, then clear.
+        """The devices the report lists in full: concern, suspect, clear; surest first.
 
         The rest are counted in `unlisted` (per verdict, and per manufacturer for concern) so the
         summary stays whole while the report stays a size a person and a parser can open.
@@ -197,7 +197,7 @@ class Engine:
         cap = self.ledger.budget.cap("listed")
         if len(devices) <= cap:
             return devices
-        devices.sort(key=lambda d: (_RANK.get(d.status, 3), device_id(d)))
+        devices.sort(key=lambda d: (_RANK.get(d.status, 3), -d.verdict.confidence, device_id(d)))
         for dev in devices[cap:]:
             for counted in (dev.status, "remote") if dev.location == "remote" else (dev.status,):
                 self.unlisted[counted] = self.unlisted.get(counted, 0) + 1

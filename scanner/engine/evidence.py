@@ -3,8 +3,9 @@
 A subject (vlan, MAC, IP) keeps at most EVIDENCE_PER_SUBJECT items and EVIDENCE_PER_RULE values of
 one rule; one MAC, over all the addresses it carries, at most 1/EVIDENCE_MAC_SHARE of the table.
 When the table is full, a newcomer takes the weakest item of the subject holding the most, if that
-subject holds at least two more than the newcomer: a flood that came first cannot starve a camera
-that speaks later.
+subject holds at least two more than the newcomer; failing that, it takes the place of the
+lightest item stored if it outweighs it. A flood that came first, from one sender or from a
+hundred thousand, cannot starve a camera that speaks later with stronger evidence.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ EvidenceKey = tuple[Subject, str, str]  # (subject, rule id, value)
 class EvidenceTable:
     """Evidence by (subject, rule, value); repeats only bump the stored item's count."""
 
-    __slots__ = ("_by_count", "_of_mac", "_of_subject", "cap", "items", "ledger", "mac_cap")
+    __slots__ = (
+        "_by_count", "_by_weight", "_of_mac", "_of_subject", "cap", "items", "ledger", "mac_cap",
+    )  # fmt: skip
 
     def __init__(self, cap: int, ledger: Ledger) -> None:
         self.cap = cap
@@ -38,6 +41,7 @@ class EvidenceTable:
         self._of_mac: dict[tuple[Vlan, str], int] = {}
         # subjects by how many items they hold (index 1..EVIDENCE_PER_SUBJECT), to find the largest
         self._by_count: list[dict[Subject, None]] = [{} for _ in range(EVIDENCE_PER_SUBJECT + 1)]
+        self._by_weight: dict[float, dict[EvidenceKey, None]] = {}  # rule weights are few
 
     def __len__(self) -> int:
         return len(self.items)
@@ -58,10 +62,15 @@ class EvidenceTable:
         ):
             self.ledger.drop("evidence_per_host")
             return
-        if len(self.items) >= self.cap and not self._evict_for(len(held)):
-            self.ledger.drop("evidence")
-            return
-        self.items[key] = make()
+        if len(self.items) >= self.cap:
+            new = make()
+            if not (self._evict_for(len(held)) or self._evict_lighter(new.weight)):
+                self.ledger.drop("evidence")
+                return
+            self.items[key] = new
+        else:
+            self.items[key] = new = make()
+        self._by_weight.setdefault(new.weight, {})[key] = None
         self._count(subject, len(held), len(held) + 1)
         self._of_subject.setdefault(subject, []).append(key)
         if mac is not None:
@@ -78,10 +87,26 @@ class EvidenceTable:
                 return True
         return False
 
+    def _evict_lighter(self, weight: float) -> bool:
+        """Free the slot of the most recent of the lightest items, if lighter than `weight`."""
+        lightest = min((w for w, keys in self._by_weight.items() if keys), default=weight)
+        if lightest >= weight:
+            return False
+        key = self._by_weight[lightest].popitem()[0]  # O(1): deleting in place leaves dummies
+        self._by_weight[lightest][key] = None  # _remove takes it out again
+        subject = key[0]
+        held = self._of_subject[subject]
+        self._remove(subject, held.index(key))
+        self._count(subject, len(held) + 1, len(held))
+        return True
+
     def _evict_one(self, subject: Subject) -> None:
         held = self._of_subject[subject]
-        weakest = min(range(len(held)), key=lambda i: (self.items[held[i]].weight, -i))
-        del self.items[held.pop(weakest)]
+        self._remove(subject, min(range(len(held)), key=lambda i: (self.items[held[i]].weight, -i)))
+
+    def _remove(self, subject: Subject, index: int) -> None:
+        key = self._of_subject[subject].pop(index)
+        del self._by_weight[self.items.pop(key).weight][key]
         self.ledger.drop("evidence")
         if subject[1]:
             self._of_mac[(subject[0], subject[1])] -= 1

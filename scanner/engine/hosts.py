@@ -11,7 +11,7 @@ from scanner.engine.budget import Budget, Ledger
 
 # A MAC that sources this many IPv4 addresses it never claimed by ARP/DHCP is forwarding them.
 ROUTER_UNBOUND_IPS = 2
-IPS_PER_MAC_SHARE = 16  # one MAC may hold 1/16 of the sightings table (a router: many addresses)
+IPS_PER_MAC_SHARE = 4  # one MAC may hold 1/4 of the sightings table (a router: many addresses)
 SERVICES_PER_IP = 256
 
 Vlan = int | None

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from scanner.errors import CaptureFormatError
+from scanner.wire import DECODED_LINKTYPES
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,13 @@ _GZIP = b"\x1f\x8b"
 # pcapng block types
 _IDB, _OPB, _SPB, _EPB = 1, 2, 3, 6
 _KEPT = frozenset({_IDB, _OPB, _SPB, _EPB})  # blocks whose body is read; others are skipped
+NAMED_CORRUPT_BLOCKS = 8  # corrupt blocks named one per warning line; the rest are counted
+# Names of link types seen in captures that camscan does not decode (tcpdump.org LINKTYPE_*).
+_LINKTYPE_NAMES = {
+    105: "IEEE 802.11", 119: "802.11 Prism", 127: "802.11 radiotap", 163: "802.11 AVS",
+    192: "PPI", 9: "PPP", 50: "PPP over HDLC", 104: "Cisco HDLC", 189: "USB (Linux)",
+    195: "IEEE 802.15.4", 201: "Bluetooth HCI H4", 0xFFFF: "an undescribed interface",
+}  # fmt: skip
 _BOM_LE = b"\x4d\x3c\x2b\x1a"
 _BOM_BE = b"\x1a\x2b\x3c\x4d"
 
@@ -53,6 +61,9 @@ class ReadState:
     damaged: bool = False
     # the reader's offset in the file as stored (compressed, for gzip); None for a stream
     position: Callable[[], int | None] = lambda: None
+    corrupt: int = 0  # corrupt packet blocks skipped
+    last_corrupt: int = 0  # byte offset of the last one
+    undecoded: dict[int, int] = field(default_factory=dict)  # link type -> frames not decodable
 
 
 Record = tuple[int, float, bytes]  # (link type, timestamp, frame bytes)
@@ -247,6 +258,28 @@ def read_records(path: Path, state: ReadState) -> Generator[Record, None, None]:
             _damage(state, state.consumed, stream.error)
     finally:
         fh.close()
+        _summarise(state)
+
+
+def _summarise(state: ReadState) -> None:
+    """One line each for the corrupt blocks past the named ones and for undecodable link types.
+
+    They go before a damage line, which stays last (the caller shows it when nothing was read).
+    """
+    lines = []
+    if state.corrupt > NAMED_CORRUPT_BLOCKS:
+        lines.append(
+            f"{state.path}: skipped {state.corrupt - NAMED_CORRUPT_BLOCKS} more corrupt packet "
+            f"blocks (the last at byte {state.last_corrupt})"
+        )
+    for linktype, frames in sorted(state.undecoded.items()):
+        name = _LINKTYPE_NAMES.get(linktype, "unknown")
+        lines.append(
+            f"{state.path}: {frames} frames of link type {linktype} ({name}) cannot be decoded; "
+            "camscan reads Ethernet, Linux cooked capture, raw IP and BSD loopback"
+        )
+    at = len(state.warnings) - 1 if state.damaged else len(state.warnings)
+    state.warnings[at:at] = lines
 
 
 def _damage(state: ReadState, at: int, why: str) -> None:
@@ -264,6 +297,16 @@ def _read_pcap(stream: _Stream, magic: bytes, state: ReadState) -> Iterator[Reco
         raise CaptureFormatError(f"{state.path}: pcap header is truncated")
     _vmaj, _vmin, _zone, _sig, _snap, linktype = struct.unpack(endian + "HHiIII", rest)
     linktype &= 0x0FFFFFFF  # upper bits carry FCS information, not the link type
+    try:
+        yield from _pcap_records(stream, endian, scale, linktype, state)
+    finally:
+        if linktype not in DECODED_LINKTYPES and state.frames:
+            state.undecoded[linktype] = state.frames
+
+
+def _pcap_records(
+    stream: _Stream, endian: str, scale: float, linktype: int, state: ReadState
+) -> Iterator[Record]:
     unpack = struct.Struct(endian + "IIII").unpack_from
     # The hot loop works on one large buffer with offsets (no per-record read calls) and
     # publishes its counters to `state` in batches: this is most of a capture's cost.
@@ -375,6 +418,8 @@ def _read_pcapng(stream: _Stream, state: ReadState) -> Iterator[Record]:
         if record is None:
             _corrupt_block(state, start)
             continue
+        if record[0] not in DECODED_LINKTYPES:
+            state.undecoded[record[0]] = state.undecoded.get(record[0], 0) + 1
         state.frames += 1
         state.bytes += len(record[2])
         state.consumed = stream.offset
@@ -382,7 +427,10 @@ def _read_pcapng(stream: _Stream, state: ReadState) -> Iterator[Record]:
 
 
 def _corrupt_block(state: ReadState, start: int) -> None:
-    state.warnings.append(f"{state.path}: skipped a corrupt packet block at byte {start}")
+    state.corrupt += 1
+    state.last_corrupt = start
+    if state.corrupt <= NAMED_CORRUPT_BLOCKS:
+        state.warnings.append(f"{state.path}: skipped a corrupt packet block at byte {start}")
 
 
 def _read_shb(stream: _Stream, state: ReadState, first: bytes | None = None) -> str:

@@ -37,10 +37,10 @@ def run_cli(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
     )
 
 
-def measure(*paths: Path) -> dict[str, Any]:
+def measure(*paths: Path, options: tuple[str, ...] = ()) -> dict[str, Any]:
     """Peak RSS growth (KiB), seconds, stats and warnings of analysing `paths` in a subprocess."""
     proc = subprocess.run(
-        [sys.executable, str(HERE / "measure.py"), *map(str, paths)],
+        [sys.executable, str(HERE / "measure.py"), *options, *map(str, paths)],
         capture_output=True,
         timeout=SUBPROCESS_TIMEOUT,
         check=True,

@@ -95,3 +95,13 @@ def test_a_full_table_of_equal_holders_turns_a_newcomer_away() -> None:
     fill(t, CAMERA, rules=1, values=1)
     assert (len(t), held(t, CAMERA)) == (64, 0)
     assert ledger.dropped == {"evidence": 1}
+
+
+def test_a_full_table_of_equal_holders_gives_way_to_stronger_evidence() -> None:
+    t, ledger = table(cap=64)
+    for n in range(64):
+        fill(t, (None, f"02:00:00:00:01:{n:02x}", f"10.0.1.{n}"), rules=1, values=1, weight=0.8)
+    t.add((CAMERA, "sadp", "DS-2CD2385G1-I"), lambda: item(rule("sadp", 0.95), "DS-2CD2385G1-I"))
+    fill(t, CAMERA, rules=1, values=1, weight=0.8)  # as heavy as what is stored: turned away
+    assert (len(t), held(t, CAMERA)) == (64, 1)
+    assert ledger.dropped == {"evidence": 2}
