@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import atexit
+import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+# Tests, and every camscan they start, see an empty data directory of their own: a history or
+# an OUI update (`camscan db update-oui`) on this machine must not change what they find.
+_DATA_HOME = tempfile.mkdtemp(prefix="camscan-test-data-")
+os.environ["XDG_DATA_HOME"] = _DATA_HOME
+atexit.register(shutil.rmtree, _DATA_HOME, ignore_errors=True)
 
 # `default` keeps property tests inside the normal suite's budget; `make fuzz` selects `long`.
 settings.register_profile("default", max_examples=150, deadline=None)

@@ -65,25 +65,42 @@ def db_info() -> None:
 
     db = load_db()
     out = console()
-    out.print(f"vendor_db {db.version}, OUI registry {db.oui_registry}", markup=False)
+    out.print(
+        f"vendor_db {db.version}, OUI registry {db.oui_registry} ({db.oui_source})",
+        soft_wrap=True,
+    )
     for kind in sorted(db.kinds()):
         out.print(f"  {kind}: {len(db.rules(kind))} rules", markup=False)
     out.print(f"  policies: {', '.join(sorted(db.policies))}", markup=False)
 
 
 def db_update_oui(
-    registry: Annotated[
-        Path, typer.Argument(help="IEEE registry TSV (prefix, bits, organisation).")
+    sources: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="FILE...",
+            help="The IEEE registry's CSV files (oui.csv for MA-L, mam.csv for MA-M, oui36.csv "
+            "for MA-S; any of them), or one registry TSV as shipped in vendor_db/oui.",
+            show_default=False,
+        ),
     ],
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="Snapshot date [default: the TSV's own, or the CSV files' modification date].",
+        ),
+    ] = None,
 ) -> None:
-    """Replace the bundled OUI registry with a newer snapshot (an explicit, offline data update)."""
-    from importlib.resources import files
+    """Install a newer OUI registry in your data directory, where it outranks the bundled one."""
+    from scanner.db import load_db
+    from scanner.db.oui import update_registry, user_registry_dir
 
-    from scanner.db.oui import build_registry
-
-    dest = Path(str(files("vendor_db"))) / "oui"
-    try:
-        written = build_registry(registry, dest)
-    except (ScannerError, OSError) as exc:
-        raise fail(str(exc), ExitStatus.USAGE) from None
-    console().print(f"OUI registry written to {written}", markup=False)
+    db = load_db()
+    dest, notes = update_registry(
+        sources, user_registry_dir(), db.oui_blocks(), db.oui_registry, date
+    )
+    out = console()
+    out.print(f"OUI registry written to {dest}", soft_wrap=True)
+    out.print(f"  {notes}", soft_wrap=True)

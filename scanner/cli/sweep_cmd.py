@@ -11,7 +11,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from scanner.cli import outputs
 from scanner.cli.common import (
@@ -157,12 +156,11 @@ def history_cmd(
     if fmt is ListFormat.json:
         sys.stdout.write(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
         return
+    from scanner.output.table import render_rows
+
     columns = ("site", "run_id", "finished_at", "devices", "of_concern", "new", "removed",
                "changed")  # fmt: skip
-    grid = Table(*columns)
-    for row in rows:
-        grid.add_row(*(terminal_safe(str(getattr(row, c))) for c in columns))
-    console().print(grid)
+    render_rows(columns, [[str(getattr(row, c)) for c in columns] for row in rows], console())
 
 
 def diff_cmd(

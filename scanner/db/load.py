@@ -22,7 +22,7 @@ from scanner.db.match import (
     str_list,
     weight,
 )
-from scanner.db.oui import OuiIndex, registry_name
+from scanner.db.oui import Blocks, OuiIndex, registry_name, user_registry
 from scanner.db.types import Advisory, Match, OuiEntry, Policy, Rule
 from scanner.errors import DatabaseError, InputError
 from scanner.model import Kind
@@ -50,6 +50,7 @@ class VendorDB:
     ) -> None:
         self.version = meta["version"]
         self.oui_registry = meta["oui_registry"]
+        self.oui_source = meta.get("oui_source", "bundled")  # or the path of a user's update
         self.vocab: Mapping[str, frozenset[str]] = MappingProxyType(dict(vocab))
         self.policies: Mapping[str, Policy] = MappingProxyType(dict(policies))
         self.advisories = advisories
@@ -126,6 +127,10 @@ class VendorDB:
             weight=found.rule.weight,
         )
 
+    def oui_blocks(self) -> Blocks:
+        """The registry in use: bits -> prefix -> organisation."""
+        return self._oui_index.blocks()
+
     def oui_organisations(self) -> frozenset[str]:
         """Every organisation named in the registry snapshot."""
         return self._oui_index.organisations()
@@ -151,8 +156,10 @@ class VendorDB:
 
 @functools.cache
 def load_db() -> VendorDB:
-    """The packaged vendor_db, loaded and validated once per process."""
-    return load_db_from(_package_root())
+    """The packaged vendor_db, loaded and validated once per process; the OUI registry that
+    `camscan db update-oui` put in the user's data directory outranks the bundled one unless
+    the bundled one is newer."""
+    return load_db_from(_package_root(), user_registry())
 
 
 def _package_root() -> Traversable:
@@ -169,8 +176,9 @@ def _package_root() -> Traversable:
         raise
 
 
-def load_db_from(root: Traversable) -> VendorDB:
-    """Load and validate a vendor_db tree; DatabaseError names the file and rule at fault."""
+def load_db_from(root: Traversable, update: tuple[Path, str] | None = None) -> VendorDB:
+    """Load and validate a vendor_db tree (with `update`, a newer OUI registry and its date);
+    DatabaseError names the file and rule at fault."""
     meta = _meta(root)
     vocab, brand_makers = _vocab(root / "vocab")
     entries = _fingerprints(root / "fingerprints", vocab)
@@ -180,10 +188,14 @@ def load_db_from(root: Traversable) -> VendorDB:
     advisories = parse_advisories(
         _toml(root / "advisories.toml"), "advisories.toml", vocab["manufacturer"]
     )
-    registry = root / "oui" / registry_name(meta["oui_registry"])
+    registry: Traversable = root / "oui" / registry_name(meta["oui_registry"])
     if not registry.is_file():
         raise DatabaseError(f"oui/{registry.name}: registry named in meta.toml is missing")
-    index = OuiIndex(functools.partial(registry.read_text, encoding="utf-8"), registry.name)
+    where = registry.name
+    if update is not None and update[1] >= meta["oui_registry"]:
+        registry, where = update[0], str(update[0])
+        meta = {**meta, "oui_registry": update[1], "oui_source": where}
+    index = OuiIndex(functools.partial(registry.read_text, encoding="utf-8"), where)
     return VendorDB(meta, entries, vocab, brand_makers, policies, advisories, index)
 
 

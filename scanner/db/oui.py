@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
+from scanner.db.userdata import data_dir
 from scanner.errors import DatabaseError, InputError
+from scanner.files import write_file
 
 REGISTRY_GLOB = "ieee-mac-blocks-*.tsv"
 HEADER = ("prefix", "bits", "organisation")
@@ -104,6 +109,10 @@ class OuiIndex:
                 return digits[:width], bits, organisation
         return None
 
+    def blocks(self) -> Blocks:
+        """Every block: bits -> prefix -> organisation."""
+        return self._loaded()
+
     def organisations(self) -> frozenset[str]:
         """Every organisation name in the registry."""
         return frozenset(org for table in self._loaded().values() for org in table.values())
@@ -151,3 +160,183 @@ def _write_atomic(dest: Path, text: str) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# --- updates in the user's data directory ------------------------------------------------------
+MAX_REGISTRY_BYTES = 64 << 20  # the IEEE's MA-L CSV is ~6 MB; /dev/zero is not a registry
+# The IEEE Registration Authority's published CSV files (oui.csv, mam.csv, oui36.csv).
+IEEE_HEADER = ("Registry", "Assignment", "Organization Name", "Organization Address")
+IEEE_REGISTRIES = {"MA-L": 24, "MA-M": 28, "MA-S": 36}
+# Fewer assignments than this in one file is a cut download, not the registry (2026: 38,930
+# MA-L, 6,262 MA-M and 6,893 MA-S blocks).
+MIN_BLOCKS = {24: 10_000, 28: 1_000, 36: 1_000}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+
+
+def user_registry_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where `camscan db update-oui` installs a registry: <data dir>/oui."""
+    return data_dir(env) / "oui"
+
+
+def user_registry(env: Mapping[str, str] | None = None) -> tuple[Path, str] | None:
+    """The newest registry in the user's data directory and its date, if there is one."""
+    found: list[tuple[str, Path]] = []
+    try:
+        for path in user_registry_dir(env).glob(REGISTRY_GLOB):
+            stated = _DATE.search(path.name)
+            if stated and path.is_file():
+                found.append((stated.group(0), path))
+    except OSError:
+        return None  # a data directory this user cannot read: the bundled registry serves
+    if not found:
+        return None
+    newest, where = max(found)
+    return where, newest
+
+
+def read_limited(path: Path, limit: int = MAX_REGISTRY_BYTES) -> str:
+    """The UTF-8 text of `path` (a BOM dropped), read with a size limit; InputError otherwise."""
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if len(raw) > limit:
+        raise InputError(f"{path} is larger than {limit >> 20} MiB: not a MAC block registry")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeError as exc:
+        raise InputError(f"{path}: not UTF-8 text ({exc})") from exc
+
+
+def parse_ieee_csv(text: str) -> tuple[int, dict[str, str]]:
+    """(bits, prefix -> organisation) of one IEEE CSV file; ValueError for anything else."""
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = tuple(cell.strip() for cell in next(rows, []))
+    if header != IEEE_HEADER:
+        raise ValueError(f"first row must be the IEEE header {','.join(IEEE_HEADER)}")
+    bits: int | None = None
+    blocks: dict[str, str] = {}
+    for number, row in enumerate(rows, start=2):
+        if not row:
+            continue
+        if len(row) < 3:
+            raise ValueError(f"row {number}: expected registry, assignment, organisation")
+        registry, assignment, organisation = row[0].strip(), row[1].strip().upper(), row[2]
+        if registry not in IEEE_REGISTRIES:
+            raise ValueError(f"row {number}: unknown registry {registry[:20]!r}")
+        if bits is None:
+            bits = IEEE_REGISTRIES[registry]
+        elif IEEE_REGISTRIES[registry] != bits:
+            raise ValueError(f"row {number}: {registry} in a file of {_registry_of(bits)} rows")
+        if not re.fullmatch(f"[0-9A-F]{{{DIGITS[bits]}}}", assignment):
+            raise ValueError(f"row {number}: bad {registry} assignment {assignment[:20]!r}")
+        name = clean_organisation(organisation)
+        if not name:
+            raise ValueError(f"row {number}: no organisation name")
+        blocks[assignment] = name  # a repeated assignment keeps its last name, as the IEEE lists
+    if bits is None:
+        raise ValueError("no assignments")
+    return bits, blocks
+
+
+def clean_organisation(name: str) -> str:
+    """An organisation name on one line without control or format characters."""
+    return " ".join(_CONTROL.sub(" ", name).split())
+
+
+def _registry_of(bits: int) -> str:
+    return next(name for name, width in IEEE_REGISTRIES.items() if width == bits)
+
+
+def update_registry(
+    sources: Sequence[Path],
+    dest_dir: Path,
+    current: Blocks,
+    current_date: str,
+    date: str | None = None,
+    min_rows: int = 1000,
+) -> tuple[Path, str]:
+    """Install a registry built from `sources` in `dest_dir`; (path written, what it holds).
+
+    Sources are the IEEE's CSV files (any of MA-L, MA-M, MA-S; a registry not given keeps the
+    blocks of `current`) or one registry TSV as shipped. The snapshot date is `date`, else the
+    TSV's own, else the newest modification date of the CSV files.
+    """
+    blocks, notes, newest = _merge(sources, current, current_date)
+    rows = sum(len(table) for table in blocks.values())
+    if rows < min_rows:
+        raise InputError(f"only {rows} blocks; a full registry has tens of thousands")
+    if date is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
+        raise InputError(f"--date {date!r} is not YYYY-MM-DD")
+    date = date or newest
+    dest = dest_dir / registry_name(date)
+    head = (
+        "# IEEE Registration Authority assignments (MA-L 24-bit, MA-M 28-bit, MA-S 36-bit "
+        f"prefixes) as of {date}.\n# Written by camscan db update-oui: {'; '.join(notes)}.\n"
+        + "\t".join(HEADER)
+        + "\n"
+    )
+    body = "".join(
+        f"{prefix}\t{bits}\t{org}\n"
+        for bits in sorted(blocks)
+        for prefix, org in sorted(blocks[bits].items())
+    )
+    try:
+        dest_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {dest_dir}: {exc.strerror or exc}") from exc
+    write_file(dest, (head + body).encode("utf-8"))
+    for old in dest_dir.glob(REGISTRY_GLOB):
+        if old != dest:
+            old.unlink(missing_ok=True)
+    return dest, "; ".join(notes)
+
+
+def _is_tsv(text: str) -> bool:
+    """Whether `text` is a registry in the shipped TSV layout (its first data row the header)."""
+    rows = (line for line in text.splitlines() if line and not line.startswith("#"))
+    return tuple(next(rows, "").split("\t")) == HEADER
+
+
+def _merge(
+    sources: Sequence[Path], current: Blocks, current_date: str
+) -> tuple[Blocks, list[str], str]:
+    texts = [(src, read_limited(src)) for src in sources]
+    if (
+        len(texts) == 1
+        and texts[0][1].lstrip("#").find("prefix\tbits\torganisation") >= 0
+        and (not texts[0][1].startswith("Registry"))
+    ):
+        src, text = texts[0]
+        try:
+            blocks = parse_registry(text)
+        except ValueError as exc:
+            raise InputError(f"{src}: not a usable MAC block registry: {exc}") from exc
+        date = registry_date(text, src.name)
+        if date is None:
+            raise InputError(f"{src}: no snapshot date in the first comment or the file name")
+        return blocks, [f"all blocks from {src.name}"], date
+    blocks = {bits: dict(table) for bits, table in current.items()}
+    given: dict[int, str] = {}
+    for src, text in texts:
+        try:
+            bits, table = parse_ieee_csv(text)
+        except ValueError as exc:
+            raise InputError(f"{src}: not an IEEE registry CSV file: {exc}") from exc
+        if bits in given:
+            raise InputError(
+                f"{src}: a second {_registry_of(bits)} file (the first: {given[bits]})"
+            )
+        if len(table) < MIN_BLOCKS[bits]:
+            raise InputError(
+                f"{src}: only {len(table)} {_registry_of(bits)} assignments; the registry has "
+                f"more than {MIN_BLOCKS[bits]:,} (a download cut short?)"
+            )
+        given[bits] = src.name
+        blocks[bits] = table
+    notes = [f"{_registry_of(b)} from {name}" for b, name in sorted(given.items())]
+    notes += [f"{_registry_of(b)} kept from the {current_date} snapshot" for b in sorted(DIGITS)
+              if b not in given]  # fmt: skip
+    mtimes = [datetime.fromtimestamp(src.stat().st_mtime, UTC) for src, _ in texts]
+    return blocks, notes, max(mtimes).strftime("%Y-%m-%d")

@@ -282,3 +282,23 @@ def _signal_list(device: Device) -> str:
 def _long(value: Any) -> str:
     """A longer free-text value (an advisory's basis), defused and bounded."""
     return terminal_safe(str(value), limit=WARNING_LIMIT)
+
+
+def render_rows(columns: Sequence[str], rows: Sequence[Sequence[str]], console: Console) -> None:
+    """Print rows under `columns`: a table when every cell fits whole, else one line per row of
+    "column value" fields broken only between fields (ids such as run ids are never cut)."""
+    cells = [[terminal_safe(str(c), limit=CELL_LIMIT) for c in row] for row in rows]
+    widths = [max(cell_len(x) for x in (name, *(row[i] for row in cells))) for i, name in
+              enumerate(columns)]  # fmt: skip
+    if sum(widths) + TABLE_PADDING * len(columns) + 1 <= console.width:
+        grid = Table(header_style="bold")
+        for name, width in zip(columns, widths, strict=True):
+            grid.add_column(name, no_wrap=True, width=width)
+        for row in cells:
+            grid.add_row(*(Text(c) for c in row))
+        console.print(grid)
+        return
+    for row in cells:
+        fields = [f"{name} {value}" for name, value in zip(columns, row, strict=True)]
+        for n, line in enumerate(flow(fields, max(console.width, 40) - len(INDENT))):
+            console.print(Text((INDENT if n else "") + line), soft_wrap=True)

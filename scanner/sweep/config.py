@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import string
 import tomllib
@@ -13,6 +12,7 @@ from typing import Any
 
 from scanner.active.settings import RANGES, ScanSettings
 from scanner.active.settings import build as scan_settings
+from scanner.db.userdata import data_dir
 from scanner.errors import InputError
 
 SOURCE_KINDS = ("pcap", "scan", "listen")
@@ -54,11 +54,9 @@ class SweepConfig:
     reports: Mapping[str, str] = field(default_factory=dict)
 
 
-def default_db_path(env: Mapping[str, str] | None = None) -> Path:
-    """$XDG_DATA_HOME/camscan/history.sqlite3, else ~/.local/share/camscan/history.sqlite3."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "camscan" / "history.sqlite3"
+def default_db_path(env: Mapping[str, str] | None = None, root: bool | None = None) -> Path:
+    """history.sqlite3 in camscan's data directory (see scanner.db.userdata.data_dir)."""
+    return data_dir(env, root) / "history.sqlite3"
 
 
 def load_file(path: Path) -> dict[str, Any]:

@@ -140,3 +140,27 @@ def test_ctrl_c_while_reading_writes_the_partial_report_and_exits_130(tmp_path: 
     assert warning.startswith("interrupted by the user (Ctrl-C) after frame ")
     assert warning.endswith(f" of {fifo}: this report is partial")
     assert 0 < report["run"]["stats"]["frames"] < 1258
+
+
+def test_ctrl_c_during_a_sweep_records_nothing_and_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from scanner import app as application
+    from scanner.cli.main import app
+
+    real = application.analyse_files
+
+    def cut_short(*args: object, **kw: object) -> application.Run:
+        run = real(*args, **kw)  # type: ignore[arg-type]
+        run.interrupt("frame 600 of the capture")
+        return run
+
+    monkeypatch.setattr(application, "analyse_files", cut_short)
+    db = tmp_path / "h.sqlite3"
+    result = CliRunner().invoke(
+        app, ["sweep", "--site", "s1", "--pcap", str(SADP), "--db", str(db)]
+    )
+    assert (result.exit_code, result.stderr) == (130, "camscan: interrupted\n")
+    assert not db.exists()

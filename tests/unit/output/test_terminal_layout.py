@@ -114,3 +114,8 @@ def test_flow_breaks_a_long_field_between_words() -> None:
 
 def test_flow_cuts_only_a_word_longer_than_the_line() -> None:
     assert flow(["ABCDEFGHIJ"], 4) == ["ABCD", "EFGH", "IJ"]
+
+
+def test_readme_shows_the_80_column_screen() -> None:
+    readme = (HERE.parents[2] / "README.md").read_text(encoding="utf-8")
+    assert "```\n" + (GOLDEN / "demo-80.txt").read_text(encoding="utf-8") + "```\n" in readme

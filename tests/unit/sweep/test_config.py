@@ -62,7 +62,11 @@ def test_default_database_follows_xdg_data_home() -> None:
 
 
 def test_default_database_without_xdg_is_under_local_share() -> None:
-    assert default_db_path({}) == Path.home() / ".local/share/camscan/history.sqlite3"
+    assert default_db_path({}, root=False) == Path.home() / ".local/share/camscan/history.sqlite3"
+
+
+def test_default_database_of_root_without_xdg_is_the_system_one() -> None:
+    assert default_db_path({}, root=True) == Path("/var/lib/camscan/history.sqlite3")
 
 
 def test_unknown_keys_are_rejected(tmp_path: Path) -> None:

@@ -1,0 +1,44 @@
+"""What sweeps, history and diff print: MACs never turn into emoji, ids are never cut."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[3]
+DEMO = REPO / "pcaps" / "demo" / "store-lan.pcapng"
+DEMO_FINDINGS = REPO / "tests" / "unit" / "output" / "data" / "demo-findings.json"
+Cli = Callable[..., subprocess.CompletedProcess[bytes]]
+
+
+def test_diff_prints_macs_literally(cli: Cli, tmp_path: Path) -> None:
+    after = json.loads(DEMO_FINDINGS.read_text())
+    before = {
+        **after,
+        "devices": [d for d in after["devices"] if d["id"] != "mac:9c:8e:cd:0e:77:22"],
+    }
+    (tmp_path / "old.json").write_text(json.dumps(before))
+    proc = cli("diff", tmp_path / "old.json", DEMO_FINDINGS)
+    assert proc.returncode == 0
+    assert proc.stdout.decode().splitlines() == [
+        "+ new: mac:9c:8e:cd:0e:77:22 dahua 10.20.30.22",  # ":cd:" is an emoji code in rich
+        "1 new, 0 removed, 0 changed",
+    ]
+
+
+def test_history_at_80_columns_shows_whole_site_and_run_ids(cli: Cli, tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    for _ in range(2):
+        assert (
+            cli("sweep", "--site", "store-0042", "--pcap", DEMO, "--db", db, "-q").returncode == 1
+        )
+    ids = [
+        row["run_id"] for row in json.loads(cli("history", "--db", db, "--format", "json").stdout)
+    ]
+    text = cli("history", "--db", db, env={"COLUMNS": "80"}).stdout.decode()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert [line.split()[:4] for line in text.splitlines() if line.startswith("site")] == [
+        ["site", "store-0042", "run_id", run_id] for run_id in ids
+    ]
