@@ -11,10 +11,11 @@ from typing import Any
 from scanner.db.types import Match, Rule
 from scanner.errors import DatabaseError
 
-CLAIM_KEYS = frozenset({"manufacturer", "brand", "kind", "model", "serial", "firmware"})
+CHANNELS = frozenset({"analog_channels", "digital_channels"})  # a recorder's inputs, as stated
+CLAIM_KEYS = frozenset({"manufacturer", "brand", "kind", "model", "serial", "firmware"} | CHANNELS)
 SLUG_CLAIMS = ("manufacturer", "brand", "kind")
 GROUP_CLAIMS = frozenset({"model", "serial", "firmware", "brand"})
-ADOPTABLE = frozenset({"model", "serial", "firmware"})
+ADOPTABLE = frozenset({"model", "serial", "firmware"} | CHANNELS)
 MATCHERS = ("pattern", "equals", "prefix", "hex", "any")
 RULE_KEYS = frozenset(
     {*MATCHERS, "id", "flags", "claims", "adopt", "weight", "signal", "about", "lan_only"}

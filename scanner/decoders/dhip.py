@@ -32,6 +32,8 @@ INFO_FIELDS = (
     ("MachineName", "machine_name"),
     ("HttpPort", "http_port"),
     ("Port", "sdk_port"),
+    ("VideoInputChannels", "analog_channels"),
+    ("RemoteVideoInputChannels", "digital_channels"),
 )
 # legacy 5050 search (PROTOCOLS.md 3.2): request a3 01 ..., reply b3 00 + 32-byte header,
 # an 88-byte binary block, then section 2 (MAC text [+ model]) and section 3 (Key:Value lines)

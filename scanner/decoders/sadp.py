@@ -25,6 +25,8 @@ MATCH_FIELDS = (
     ("HttpPort", "http_port"),
     ("CommandPort", "command_port"),
     ("SDKOverTLSPort", "sdk_tls_port"),
+    ("AnalogChannelNum", "analog_channels"),
+    ("DigitalChannelNum", "digital_channels"),
 )
 # legacy header (PROTOCOLS.md 2.2, after hiktools): marker, packet type, origin, counter,
 # 06 04, query type, params, checksum, then sender MAC/IPv4, target MAC/IPv4, subnet mask

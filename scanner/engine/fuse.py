@@ -38,7 +38,9 @@ from dataclasses import dataclass, field
 from scanner.db.types import Policy, Rule
 from scanner.model import Meta
 
-IDENTITY_FIELDS = ("brand", "kind", "model", "firmware", "serial")
+IDENTITY_FIELDS = (
+    "brand", "kind", "model", "firmware", "serial", "analog_channels", "digital_channels",
+)  # fmt: skip
 ATTRIBUTION_FLOOR = 0.3
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +14,8 @@ from scanner.engine.core import Device, device_id
 from scanner.engine.fuse import Evidence
 
 SCHEMA = "camscan.findings/1"
+# kinds whose channels are cameras behind the recorder (on its PoE ports or coax), unseen here
+RECORDER_KINDS = frozenset({"nvr", "dvr"})
 # Names of the ports camscan looks at; anything else is listed by number only.
 SERVICE_NAMES = {
     ("tcp", 21): "ftp", ("tcp", 22): "ssh", ("tcp", 23): "telnet", ("tcp", 80): "http",
@@ -58,7 +60,7 @@ def evidence_dict(ev: Evidence) -> dict[str, Any]:
 def device_dict(dev: Device) -> dict[str, Any]:
     """One device as JSON, keys in schema order."""
     fields = dev.verdict.fields
-    return {
+    out: dict[str, Any] = {
         "id": device_id(dev),
         "mac": dev.mac,
         "ips": sorted(dev.ips, key=_ip_order),
@@ -85,6 +87,22 @@ def device_dict(dev: Device) -> dict[str, Any]:
         "first_seen": iso(dev.first_seen),
         "last_seen": iso(dev.last_seen),
     }
+    channels = channels_of(fields)
+    if channels is not None:
+        out["channels"] = channels
+    return out
+
+
+def channels_of(fields: Mapping[str, str]) -> dict[str, int] | None:
+    """{"analog", "digital", "total"} inputs a device stated (SADP, DHIP, ISAPI), or None."""
+    counts = {
+        name: int(fields[key])
+        for name, key in (("analog", "analog_channels"), ("digital", "digital_channels"))
+        if fields.get(key, "").isdigit() and len(fields[key]) <= 4
+    }
+    if not counts:
+        return None
+    return {**counts, "total": sum(counts.values())}
 
 
 def build_report(
@@ -127,6 +145,11 @@ def build_report(
             "of_concern": len(concern),
             "suspect": sum(1 for d in rendered if d["verdict"] == "suspect"),
             "remote": sum(1 for d in rendered if d["location"] == "remote"),
+            "recorder_channels": sum(
+                d["channels"]["total"]
+                for d in concern
+                if d["kind"] in RECORDER_KINDS and "channels" in d
+            ),
             "by_manufacturer": dict(
                 sorted(Counter(d["manufacturer"] for d in concern if d["manufacturer"]).items())
             ),

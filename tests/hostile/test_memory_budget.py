@@ -86,7 +86,7 @@ def test_a_hundred_thousand_arp_hosts_give_a_bounded_report(tmp_path: Path) -> N
     devices = bound + 1  # the honest camera's ARP and SADP bindings came too late: it is known
     # by its evidence
     assert result["summary"] == {
-        "devices": devices, "of_concern": 1, "suspect": 0, "remote": 0,
+        "devices": devices, "of_concern": 1, "suspect": 0, "remote": 0, "recorder_channels": 0,
         "by_manufacturer": {"hikvision": 1},
     }  # fmt: skip
     assert len(result["devices"]) == listed

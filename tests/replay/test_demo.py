@@ -39,6 +39,14 @@ def test_planted_host_is_reported_as_expected(
     assert device["location"] == ("remote" if host["expect"] == "remote" else "lan")
     for name in ("manufacturer", "brand", "model", "serial", "firmware"):
         assert device[name] == host.get(name), name
+    if "channels" in host:
+        assert device["channels"] == host["channels"]
+
+
+def test_the_summary_counts_the_nvrs_channels_apart(demo: dict[str, dict[str, Any]]) -> None:
+    # the NVR states 8 channels: cameras on its PoE ports are not devices seen on this LAN
+    nvrs = [d for d in demo.values() if d["kind"] == "nvr" and "channels" in d]
+    assert [(d["model"], d["channels"]["total"]) for d in nvrs] == [("DS-7608NI-K2", 8)]
 
 
 def test_demo_reports_exactly_the_planted_devices(demo: dict[str, dict[str, Any]]) -> None:

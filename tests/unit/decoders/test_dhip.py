@@ -63,6 +63,8 @@ def test_notify_fixture_states_model_serial_firmware_and_subject() -> None:
         "machine_name": "6C01E93PAG69A7D",
         "http_port": "80",
         "sdk_port": "37777",
+        "analog_channels": "1",  # VideoInputChannels
+        "digital_channels": "0",  # RemoteVideoInputChannels
         "mac": "08:ed:ed:87:42:7a",
         "ip": "192.168.124.17",
     }

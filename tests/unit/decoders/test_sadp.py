@@ -69,6 +69,8 @@ def test_probematch_fixture_states_model_serial_firmware_and_subject() -> None:
         "http_port": "80",
         "command_port": "8000",
         "sdk_tls_port": "8443",
+        "analog_channels": "0",  # AnalogChannelNum
+        "digital_channels": "1",  # DigitalChannelNum
         "mac": "58:50:ed:1f:e3:85",
         "ip": "192.168.124.40",
     }
