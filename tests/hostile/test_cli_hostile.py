@@ -134,3 +134,12 @@ def test_escape_sequences_in_an_option_value_never_reach_stderr() -> None:
     proc = camscan("pcap", SADP, "--policy", "\x1b[31mred\x1b]0;t\x07")
     line = one_line(proc, 2)
     assert "\x1b" not in line and "\x07" not in line and "red" in line
+
+
+def test_report_output_naming_its_input_is_refused(tmp_path: Path) -> None:
+    saved = tmp_path / "r.json"
+    assert camscan("pcap", SADP, "-o", saved, "-q").returncode == 0
+    before = saved.read_bytes()
+    proc = camscan("report", saved, "--format", "json", "-o", saved)
+    assert one_line(proc, 2) == f"camscan: -o {saved} would overwrite {saved}, an input of this run"
+    assert saved.read_bytes() == before
