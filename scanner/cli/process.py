@@ -32,9 +32,16 @@ def install() -> None:
 
 
 def write_stdout(text: str) -> None:
-    """Write report text to stdout; StdoutFailed when it cannot take it (BrokenPipeError passes)."""
+    """Write report text to stdout as UTF-8, a lone surrogate (from a file name that is not
+    UTF-8) as a visible escape whatever the locale; StdoutFailed when stdout cannot take it
+    (BrokenPipeError passes)."""
     try:
-        sys.stdout.write(text)
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            buffer.write(text.encode("utf-8", "backslashreplace"))
     except BrokenPipeError:
         raise
     except OSError as exc:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from scanner.cli import outputs
+from scanner.cli import outputs, process
 from scanner.cli.common import (
     Format,
     FormatOpt,
@@ -35,16 +35,6 @@ class SweepFailOn(StrEnum):
     suspect = "suspect"
     new = "new"
     never = "never"
-
-
-class ReportFormat(StrEnum):
-    """Formats `camscan report` renders."""
-
-    html = "html"
-    csv = "csv"
-    md = "md"
-    json = "json"
-    ndjson = "ndjson"
 
 
 class ListFormat(StrEnum):
@@ -205,21 +195,19 @@ def _describe(device: dict[str, Any]) -> str:
 
 def report_cmd(
     file: Annotated[Path, typer.Argument(help="A findings JSON written by camscan.")],
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="Output format.")] = (
-        ReportFormat.html
-    ),
-    output: Annotated[
-        Path | None, typer.Option("-o", "--output", help="Write here instead of stdout.")
-    ] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
 ) -> None:
-    """Render a saved report as HTML (self-contained, printable), CSV or Markdown."""
-    from scanner.output.render import render, write_text
+    """Render a saved report as HTML (self-contained, printable), Markdown, CSV, ... [html]."""
+    from scanner import files
+    from scanner.output.render import encode, render
 
-    text = _render(load_report(file), fmt.value, render)
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_text(output, text)
+    chosen = outputs.plan(output, fmt, refuse=[file])
+    report = load_report(file)
+    for target in chosen.targets:
+        files.write_file(Path(target.path), encode(_render(report, target.fmt.value, render)))
+    if not chosen.targets or chosen.stdout is not None:
+        process.write_stdout(_render(report, (chosen.stdout or fmt or Format.html).value, render))
 
 
 def _render(report: dict[str, Any], fmt: str, render: Any) -> str:

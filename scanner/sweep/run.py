@@ -18,6 +18,7 @@ from scanner.sweep.history import History, Recorded
 from scanner.sweep.lock import site_lock
 
 logger = logging.getLogger(__name__)
+HISTORY_RUNS = 60  # runs of the site carried in the report for its chart, this one included
 
 # (source spec, policy name) -> a findings report (camscan.findings/1) of what the source saw.
 Source = Callable[[SourceSpec, str], dict[str, Any]]
@@ -67,9 +68,14 @@ def run_sweep(config: SweepConfig, source: Source = collect) -> SweepResult:
         history = History(config.db, busy_timeout=max(config.lock_timeout, 1.0))
         try:
             recorded = history.record(config.site, run_id, findings)
+            past = history.runs(config.site)[-HISTORY_RUNS:]
         finally:
             history.close()
         report = sweep_report(findings, config.site, run_id, recorded)
+        report["sweep"]["history"] = [
+            {"run_id": r.run_id, "finished_at": r.finished_at, "of_concern": r.of_concern}
+            for r in past
+        ]
         written = write_reports(report, config.reports)
     logger.info("%s", summary_line(report))
     return SweepResult(report, written)

@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,12 +22,13 @@ SADP = REPO / "pcaps" / "synthetic" / "sadp.pcap"
 ENTRY = "from scanner.cli.main import main; main()"
 
 
-def camscan(*args: str | Path, **kw: object) -> subprocess.CompletedProcess[bytes]:
+def camscan(*args: str | Path, **kw: Any) -> subprocess.CompletedProcess[bytes]:
     kw.setdefault("stdout", subprocess.PIPE)
     kw.setdefault("stderr", subprocess.PIPE)
+    env = {**os.environ, **kw.pop("env", {}), "PYTHONPATH": str(REPO)}
     return subprocess.run(
-        [sys.executable, "-c", ENTRY, *map(str, args)], cwd=REPO, timeout=120,
-        env={**os.environ, "PYTHONPATH": str(REPO)}, check=False, **kw,  # type: ignore[call-overload]
+        [sys.executable, "-c", ENTRY, *map(str, args)], cwd=REPO, timeout=120, env=env,
+        check=False, **kw,
     )  # fmt: skip
 
 
@@ -134,3 +136,23 @@ def test_escape_sequences_in_an_option_value_never_reach_stderr() -> None:
     proc = camscan("pcap", SADP, "--policy", "\x1b[31mred\x1b]0;t\x07")
     line = one_line(proc, 2)
     assert "\x1b" not in line and "\x07" not in line and "red" in line
+
+
+def test_report_output_naming_its_input_is_refused(tmp_path: Path) -> None:
+    saved = tmp_path / "r.json"
+    assert camscan("pcap", SADP, "-o", saved, "-q").returncode == 0
+    before = saved.read_bytes()
+    proc = camscan("report", saved, "--format", "json", "-o", saved)
+    assert one_line(proc, 2) == f"camscan: -o {saved} would overwrite {saved}, an input of this run"
+    assert saved.read_bytes() == before
+
+
+def test_a_file_name_that_is_not_utf8_reaches_every_format(tmp_path: Path) -> None:
+    name = os.fsdecode(bytes(tmp_path) + b"/\xff\xfe.pcap")
+    Path(name).write_bytes(SADP.read_bytes())
+    strict = {"PYTHONIOENCODING": "utf-8:strict"}  # stdout as in a UTF-8 locale
+    for fmt in ("json", "ndjson", "csv", "md", "html", "table"):
+        proc = camscan("pcap", name, "--format", fmt, "-q", env=strict)
+        assert (proc.returncode, proc.stderr) == (0, b""), fmt
+    report = json.loads(camscan("pcap", name, "--format", "json", "-q", env=strict).stdout)
+    assert report["run"]["inputs"] == [name]  # the escape decodes back to the same name

@@ -164,3 +164,39 @@ def test_ctrl_c_during_a_sweep_records_nothing_and_exits_130(
     )
     assert (result.exit_code, result.stderr) == (130, "camscan: interrupted\n")
     assert not db.exists()
+
+
+def test_ctrl_c_during_a_scan_writes_the_partial_report_and_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from scanner.cli.main import app
+
+    def interrupted(scan: object) -> None:
+        raise KeyboardInterrupt  # where asyncio.run re-raises Ctrl-C; nothing is sent
+
+    monkeypatch.setattr("scanner.active.run.run_scan", interrupted)
+    out = tmp_path / "scan.json"
+    result = CliRunner().invoke(app, ["scan", "127.0.0.1", "--iface", "lo", "-o", str(out), "-q"])
+    assert result.exit_code == 130, result.output
+    warnings = json.loads(out.read_text())["run"]["warnings"]
+    assert warnings[-1] == "interrupted by the user (Ctrl-C) after 0 frames: this report is partial"
+
+
+def test_ctrl_c_during_listen_writes_the_partial_report_and_exits_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from scanner.cli.main import app
+
+    monkeypatch.setattr("scanner.sources.live.require_raw", lambda iface: None)
+    monkeypatch.setattr("scanner.sources.live.pump", lambda raw, sink, seconds: True)
+    out = tmp_path / "listen.json"
+    args = ["listen", "--iface", "lo", "--seconds", "60", "-o", str(out), "-q"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 130, result.output
+    warning = json.loads(out.read_text())["run"]["warnings"][-1]
+    assert warning.startswith("interrupted by the user (Ctrl-C) after ")
+    assert warning.endswith(" s of the 60 s: this report is partial")
