@@ -131,15 +131,16 @@ def memo_form(payload: bytes) -> tuple[bytes, dict[str, str]] | None:
         return None
     ids: dict[str, str] = {}
     masked = bytearray(payload)
-    for m in _ID_ELEMENT.finditer(payload):
-        attr = _ID_ATTRS[m.group(2)]
-        if attr in ids:
+    for name, attr in _ID_ATTRS.items():
+        count = payload.count(name)
+        if not count:
+            continue
+        # the start tag and the end tag of one element, nothing else
+        m = _ID_ELEMENT.match(payload, payload.rfind(b"<", 0, payload.find(name)))
+        if count != 2 or m is None or m.group(2) != name:
             return None
         ids[attr] = (m.group(3).strip() + m.group(4)).decode()
         masked[m.start(4) : m.end(4)] = UUID_MASK
-    for name, attr in _ID_ATTRS.items():
-        if payload.count(name) != (2 if attr in ids else 0):
-            return None
     return bytes(masked), ids
 
 
