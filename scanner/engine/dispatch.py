@@ -156,6 +156,8 @@ class Dispatcher:
         self.decode_errors = 0
         self.input = ""
         self.frame_no = 0
+        # what a malformed frame may raise: counted in decode_errors, never fatal
+        self.frame_errors = (IndexError, struct.error, ValueError, OSError)
         self.frame = self._fast_path()
 
     # -- frames ---------------------------------------------------------------------------
@@ -169,7 +171,7 @@ class Dispatcher:
         """
         pairs, udp, p2p_first, dirs = self.sightings.pairs, self.udp, self.p2p_first, self.dirs
         see, general, ipv4 = self.sightings.see, self._frame, self._ipv4
-        errors = (IndexError, struct.error, ValueError, OSError)
+        errors = self.frame_errors
 
         def frame(linktype: int, ts: float, data: bytes) -> None:
             """Process one captured frame; malformed frames are counted, never fatal."""
