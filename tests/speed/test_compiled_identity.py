@@ -21,7 +21,6 @@ from scanner.sources.capture import ReadState, read_records
 
 ROOT = Path(__file__).resolve().parents[2]
 PCAPS = sorted(p for p in (ROOT / "pcaps").rglob("*") if p.suffix in (".pcap", ".pcapng", ".gz"))
-REALCAPS = ROOT.parent / "shared" / "realcaps"
 DEMO = ROOT / "pcaps" / "demo" / "store-lan.pcapng"
 
 
@@ -86,9 +85,8 @@ def test_the_damaged_and_hostile_corpus(tmp_path: Path) -> None:
         assert_identical([path])
 
 
-@pytest.mark.skipif(not REALCAPS.is_dir(), reason="../shared/realcaps is not here")
-def test_the_third_party_captures() -> None:
-    files = sorted(p for p in REALCAPS.rglob("*") if p.suffix in (".pcap", ".pcapng", ".cap"))
+def test_the_third_party_captures(realcaps: Path) -> None:
+    files = sorted(p for p in realcaps.rglob("*") if p.suffix in (".pcap", ".pcapng", ".cap"))
     for path in files:
         assert_identical([path])
 
