@@ -6,7 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench bench-scan fuzz clean golden realworld
 
-$(STAMP): pyproject.toml
+# setup.py builds the compiled capture reader; its C source changes reinstall it
+$(STAMP): pyproject.toml setup.py scanner/sources/_fastpath.c
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -42,4 +43,4 @@ fuzz: $(STAMP)
 	$(BIN)/python -m pytest tests -k fuzz --hypothesis-profile=long --hypothesis-show-statistics
 
 clean:
-	rm -rf $(VENV) build *.egg-info demo-report.json
+	rm -rf $(VENV) build *.egg-info demo-report.json scanner/sources/_fastpath.*.so

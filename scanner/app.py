@@ -22,6 +22,7 @@ from scanner.engine.dispatch import Dispatcher
 from scanner.engine.subnets import Network
 from scanner.errors import CaptureFormatError
 from scanner.model import Observation
+from scanner.sources import fast
 from scanner.sources.capture import STDIN, ReadState, display_name, read_records
 
 if TYPE_CHECKING:
@@ -164,6 +165,8 @@ def _replay(
     progress: FileProgress | None,
     index: int = 0,
 ) -> None:
+    if fast.replay(path, state, dispatcher, _at(progress, index)):
+        return  # compiled: bulk frames dropped in C, the rest given to the dispatcher
     frame = dispatcher.frame
     records = read_records(path, state)
     try:
@@ -177,6 +180,13 @@ def _replay(
                 progress(index, state.position(), n)
     finally:
         records.close()  # the reader publishes its counters even when Ctrl-C stops the loop
+
+
+def _at(progress: FileProgress | None, index: int) -> Callable[[int, int], None] | None:
+    """The compiled reader's (offset, frames) progress as the file progress of input `index`."""
+    if progress is None:
+        return None
+    return lambda offset, frames: progress(index, offset, frames)
 
 
 def listen(

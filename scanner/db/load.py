@@ -57,7 +57,13 @@ class VendorDB:
         self._entries = entries
         self._brand_makers = brand_makers
         self._oui_index = oui_index
-        self._cache: dict[tuple[str, str], Match | None] = {}
+        self._cache: dict[tuple[str, str, tuple[str | None, ...] | None], Match | None] = {}
+        # the attrs a kind's rules read (`when` and `adopt`): a match depends on nothing else
+        self._reads: dict[str, tuple[str, ...]] = {
+            kind: tuple(sorted({k for e in kind_entries for k, _ in e.when}
+                               | {k for e in kind_entries for k in e.rule.adopt}))
+            for kind, kind_entries in entries.items()
+        }  # fmt: skip
 
     def kinds(self) -> tuple[str, ...]:
         """Kinds that have a rule file (including "oui" and "model"), sorted."""
@@ -73,13 +79,12 @@ class VendorDB:
 
     def match(self, kind: str, value: str, attrs: Mapping[str, str] | None = None) -> Match | None:
         """The first rule of `kind` (file order) that matches `value` and `attrs`."""
-        if attrs:
-            return self._first(kind, value, attrs)
-        key = (kind, value)
+        reads = self._reads.get(kind, ())
+        key = (kind, value, tuple(attrs.get(k) for k in reads) if attrs and reads else None)
         if key not in self._cache:
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
-            self._cache[key] = self._first(kind, value, None)
+            self._cache[key] = self._first(kind, value, attrs)
         return self._cache[key]
 
     def _first(self, kind: str, value: str, attrs: Mapping[str, str] | None) -> Match | None:

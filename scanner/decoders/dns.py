@@ -66,6 +66,16 @@ def read_name(msg: bytes, off: int) -> tuple[str, int]:
         off += 1 + size
 
 
+def silent(payload: bytes, sport: int, dport: int) -> bool:
+    """True when decode() would find nothing: too short, not a standard query or response, or
+    an mDNS query (a client's question says nothing about the client)."""
+    return (
+        len(payload) < _HEADER.size
+        or bool(payload[2] & (OPCODE_MASK >> 8))
+        or (MDNS_PORT in (sport, dport) and not payload[2] & (FLAG_QR >> 8))
+    )
+
+
 def decode(payload: bytes, meta: Meta) -> list[Observation]:
     """DNS_NAME for DNS questions; MDNS_* for mDNS answers. Partial results on a malformed tail."""
     out: Emit = []

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import struct
 
 from scanner.decoders import markup
 from scanner.decoders._text import text, was_cut
 from scanner.decoders.arp import binding, ipv4_from_bytes, mac_from_bytes, mac_from_text, usable_ip
-from scanner.decoders.wsd import local_name, parse_xml
+from scanner.decoders.wsd import UUID_MASK, local_name, parse_xml
 from scanner.model import Kind, Meta, Observation
 
 UDP_PORTS = (37020,)
@@ -46,6 +47,9 @@ LEGACY_QUERY_TYPES = {
     0x10: "ModifyNetParam",
     0x11: "ModifyNetParamResponse",
 }
+_UUID_ELEMENT = re.compile(
+    rb"<Uuid>([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})</Uuid>"
+)
 _LEGACY_SENDER = struct.Struct("!6s4s")
 _SENDER_AT, _QUERY_TYPE_AT = 14, 10
 
@@ -78,6 +82,17 @@ def _tolerant(payload: bytes) -> tuple[str, dict[str, str]]:
     leaves = markup.leaves(body)
     wanted = ("Types", "MAC", "IPv4Address", *(key for key, _ in MATCH_FIELDS))
     return root, {k: leaves[k.lower()] for k in wanted if k.lower() in leaves}
+
+
+def memo_form(payload: bytes) -> tuple[bytes, dict[str, str]] | None:
+    """`payload` with its <Uuid> zeroed (decode() never reads it), and no ids to restate; None
+    unless it is one plain element and no entity, comment or CDATA could hide another."""
+    if b"&" in payload or b"<!" in payload or payload.count(b"Uuid") != 2:
+        return None
+    m = _UUID_ELEMENT.search(payload)
+    if m is None:
+        return None
+    return payload[: m.start(1)] + UUID_MASK + payload[m.end(1) :], {}
 
 
 def _probe_match(fields: dict[str, str], meta: Meta) -> list[Observation]:

@@ -30,6 +30,13 @@ _ANNOUNCEMENTS = {
 }
 _MESSAGES = frozenset({*_ANNOUNCEMENTS, "Bye", "Probe", "Resolve"})
 _ANNOUNCEMENT = re.compile(r"<(?:[A-Za-z_][\w.-]{0,40}:)?(Hello|ProbeMatch|ResolveMatch)[\s>]")
+# A MessageID or RelatesTo element holding nothing but a uuid (what every sender writes).
+_ID_ELEMENT = re.compile(
+    rb"<((?:[A-Za-z_][\w.-]*:)?)(MessageID|RelatesTo)>(\s*(?:urn:)?uuid:)"
+    rb"([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})\s*</\1\2>"
+)
+_ID_ATTRS = {b"MessageID": "message_id", b"RelatesTo": "relates_to"}
+UUID_MASK = b"00000000-0000-0000-0000-000000000000"
 
 
 def parse_xml(data: bytes) -> Element | None:
@@ -114,6 +121,27 @@ def _tolerant(payload: bytes, meta: Meta) -> list[Observation]:
     for xaddr in leaves.get("xaddrs", "").split()[:MAX_XADDRS]:
         out.append(_observation(Kind.WSD_XADDR, xaddr, meta, attrs))
     return out
+
+
+def memo_form(payload: bytes) -> tuple[bytes, dict[str, str]] | None:
+    """`payload` with the uuids of its MessageID and RelatesTo zeroed, and those ids as decode()
+    states them; None unless each is one plain element (no entity, comment or CDATA anywhere),
+    so that decode() of any payload with this form says the same apart from the ids."""
+    if b"&" in payload or b"<!" in payload:
+        return None
+    ids: dict[str, str] = {}
+    masked = bytearray(payload)
+    for name, attr in _ID_ATTRS.items():
+        count = payload.count(name)
+        if not count:
+            continue
+        # the start tag and the end tag of one element, nothing else
+        m = _ID_ELEMENT.match(payload, payload.rfind(b"<", 0, payload.find(name)))
+        if count != 2 or m is None or m.group(2) != name:
+            return None
+        ids[attr] = (m.group(3).strip() + m.group(4)).decode()
+        masked[m.start(4) : m.end(4)] = UUID_MASK
+    return bytes(masked), ids
 
 
 def _message_ids(root: Element) -> dict[str, str]:

@@ -63,6 +63,7 @@ IPV6_EXT = frozenset({0, 43, 60})  # hop-by-hop, routing, destination options
 IPV6_FRAG = 44
 NDP_TYPES = frozenset({133, 134, 135, 136})
 
+PURE_ACK_NOT = TCP_SYN | TCP_FIN | TCP_RST  # without payload, only these flags do anything
 DECIDE_AT = 16  # bytes of a direction's start that _interest needs to recognise a banner
 MEMO_ENTRIES = 4096  # remembered UDP decodes; the table is emptied when full
 MEMO_PAYLOAD = 4096  # larger payloads are decoded every time (bounds the memo's memory)
@@ -70,6 +71,14 @@ STREAM_CAP = 8 * 1024
 TLS_CAP = 16 * 1024  # a certificate chain after the ServerHello is often 3-6 KiB
 MAX_REQUESTS = 4096  # request lines remembered for the reply in the other direction
 REQUEST_LINE = 256  # characters of a request line kept
+
+# payload -> (payload without per-message ids, the ids as the decoder states them), for the memo
+MEMO_FORMS: dict[Decoder, Callable[[bytes], tuple[bytes, dict[str, str]] | None]] = {
+    wsd.decode: wsd.memo_form,
+    sadp.decode: sadp.memo_form,
+}
+# (payload, sport, dport) -> True when the decoder would find nothing (clients' queries)
+SILENT: dict[Decoder, Callable[[bytes, int, int], bool]] = {dns.decode: dns.silent}
 
 _HH = struct.Struct("!HH")
 _HHI = struct.Struct("!HHI")
@@ -147,6 +156,8 @@ class Dispatcher:
         self.decode_errors = 0
         self.input = ""
         self.frame_no = 0
+        # what a malformed frame may raise: counted in decode_errors, never fatal
+        self.frame_errors = (IndexError, struct.error, ValueError, OSError)
         self.frame = self._fast_path()
 
     # -- frames ---------------------------------------------------------------------------
@@ -160,7 +171,7 @@ class Dispatcher:
         """
         pairs, udp, p2p_first, dirs = self.sightings.pairs, self.udp, self.p2p_first, self.dirs
         see, general, ipv4 = self.sightings.see, self._frame, self._ipv4
-        errors = (IndexError, struct.error, ValueError, OSError)
+        errors = self.frame_errors
 
         def frame(linktype: int, ts: float, data: bytes) -> None:
             """Process one captured frame; malformed frames are counted, never fatal."""
@@ -192,10 +203,16 @@ class Dispatcher:
                             and (len(data) <= 42 or data[42] not in p2p_first)
                         ):
                             return
+                    elif proto != IPPROTO_TCP:
+                        return
                     elif (
-                        proto != IPPROTO_TCP
-                        or dirs.get((None, sip, sport, data[30:34], dport)) is False
+                        len(data) >= 48
+                        and not data[47] & PURE_ACK_NOT
+                        and min(14 + ((data[16] << 8) | data[17]), len(data))
+                        <= 34 + (data[46] >> 4) * 4
                     ):
+                        return  # a pure ACK (no payload, no SYN/FIN/RST) changes nothing
+                    elif dirs.get((None, sip, sport, data[30:34], dport)) is False:
                         return
                 ipv4(data, 14, ts, None, smac, data[0:6], True)
             except errors:
@@ -336,8 +353,16 @@ class Dispatcher:
                 return
             decoder = p2p.decode
         payload = data[l4 + 8 : end]
+        quiet = SILENT.get(decoder)
+        if quiet is not None and quiet(payload, sport, dport):
+            return
         meta = self._meta(ts, vlan, smac, dmac, sip, dip, "udp", sport, dport)
-        key = (decoder, payload, vlan, smac, sip, dmac, dip, sport, dport)
+        # announcements repeat but for their message ids: remembered without them
+        form = MEMO_FORMS.get(decoder)
+        found = form(payload) if form is not None else None
+        memo_payload: object = payload if found is None else (found[0],)
+        ids = found[1] if found is not None else None
+        key = (decoder, memo_payload, vlan, smac, sip, dmac, dip, sport, dport)
         cached = self.memo.get(key)
         if cached is None:
             cached = tuple(self._decode(decoder, payload, meta))
@@ -350,8 +375,9 @@ class Dispatcher:
             for obs in cached:
                 self.sink(obs)
             return
-        for obs in cached:  # the same facts again, at this frame's time and number
-            self.sink(Observation(obs.kind, obs.value, meta, obs.attrs, obs.truncated))
+        for obs in cached:  # the same facts again, at this frame's time and number (and ids)
+            attrs = {k: ids.get(k, v) for k, v in obs.attrs.items()} if ids else obs.attrs
+            self.sink(Observation(obs.kind, obs.value, meta, attrs, obs.truncated))
 
     def _tcp(
         self,

@@ -198,6 +198,15 @@ class _Prefixed:
         self._fh.close()
 
 
+def is_compressed(path: Path) -> bool:
+    """Whether `path` starts like a gzip file (False when it cannot be read)."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(2) == _GZIP
+    except OSError:
+        return False
+
+
 def open_capture(path: Path) -> BinaryIO:
     """Open a capture (a file, a FIFO or pipe, or "-" for stdin), transparently decompressing
     gzip; raise CaptureFormatError when it cannot be opened."""
@@ -236,32 +245,84 @@ def on_disk(fh: BinaryIO) -> int | None:
         return None
 
 
-def read_records(path: Path, state: ReadState) -> Generator[Record, None, None]:
-    """Yield (linktype, ts, frame) from a pcap/pcapng file; damage ends it with a warning."""
+@dataclass(frozen=True, slots=True)
+class Position:
+    """Where the records of a capture continue: the byte offset of the next record (pcap) or
+    block (pcapng) and what reading them needs from the headers before it."""
+
+    offset: int
+    pcapng: bool
+    endian: str
+    scale: float = 1e-6  # pcap: seconds per timestamp fraction
+    linktype: int = 0  # pcap: the file's link type
+    links: tuple[tuple[int, float], ...] = ()  # pcapng: per interface, (link type, scale)
+
+
+def read_records(
+    path: Path, state: ReadState, resume: Position | None = None
+) -> Generator[Record, None, None]:
+    """Yield (linktype, ts, frame) from a pcap/pcapng file; damage ends it with a warning.
+
+    With `resume`, reading starts there (an uncompressed file) and `state` already holds the
+    counts of the records before it.
+    """
     fh = open_capture(path)
     state.position = lambda: on_disk(fh)
-    name = display_name(path)
     try:
+        if resume is not None:
+            fh.seek(resume.offset)
         stream = _Stream(fh)
-        magic = stream.read(4)
-        if stream.error:
-            raise CaptureFormatError(f"{name}: {stream.error}")
-        if len(magic) < 4:
-            raise CaptureFormatError(f"{name}: empty or too short to be a capture")
-        if magic in _PCAP_MAGIC:
-            yield from _read_pcap(stream, magic, state)
-        elif magic == _PCAPNG_SHB:
-            yield from _read_pcapng(stream, state)
-        else:
-            raise CaptureFormatError(f"{name}: not a pcap or pcapng capture (magic {magic.hex()})")
+        stream.offset = resume.offset if resume is not None else 0
+        yield from _records(stream, resume or _header(stream, state, display_name(path)), state)
         if stream.error and not state.damaged:
             _damage(state, state.consumed, stream.error)
     finally:
         fh.close()
-        _summarise(state)
+        summarise(state)
 
 
-def _summarise(state: ReadState) -> None:
+def first_record(path: Path, state: ReadState) -> Position:
+    """Where the first record of a capture lies; CaptureFormatError as read_records() raises."""
+    fh = open_capture(path)
+    try:
+        return _header(_Stream(fh), state, display_name(path))
+    finally:
+        fh.close()
+
+
+def _header(stream: _Stream, state: ReadState, name: str) -> Position:
+    magic = stream.read(4)
+    if stream.error:
+        raise CaptureFormatError(f"{name}: {stream.error}")
+    if len(magic) < 4:
+        raise CaptureFormatError(f"{name}: empty or too short to be a capture")
+    if magic in _PCAP_MAGIC:
+        endian, scale = _PCAP_MAGIC[magic]
+        rest = stream.read(20)
+        if len(rest) < 20:
+            raise CaptureFormatError(f"{state.path}: pcap header is truncated")
+        _vmaj, _vmin, _zone, _sig, _snap, linktype = struct.unpack(endian + "HHiIII", rest)
+        # upper bits carry FCS information, not the link type
+        return Position(stream.offset, False, endian, scale, linktype & 0x0FFFFFFF)
+    if magic == _PCAPNG_SHB:
+        endian = _read_shb(stream, state)
+        return Position(stream.offset, True, endian)
+    raise CaptureFormatError(f"{name}: not a pcap or pcapng capture (magic {magic.hex()})")
+
+
+def _records(stream: _Stream, at: Position, state: ReadState) -> Iterator[Record]:
+    if at.pcapng:
+        return _read_pcapng(stream, state, at.endian, list(at.links))
+    return _read_pcap(stream, at.endian, at.scale, at.linktype, state)
+
+
+def pcap_undecoded(linktype: int, state: ReadState) -> None:
+    """A pcap file holds one link type: when camscan cannot decode it, every frame counts."""
+    if linktype not in DECODED_LINKTYPES and state.frames:
+        state.undecoded[linktype] = state.frames
+
+
+def summarise(state: ReadState) -> None:
     """One line each for the corrupt blocks past the named ones and for undecodable link types.
 
     They go before a damage line, which stays last (the caller shows it when nothing was read).
@@ -290,18 +351,13 @@ def _damage(state: ReadState, at: int, why: str) -> None:
     )
 
 
-def _read_pcap(stream: _Stream, magic: bytes, state: ReadState) -> Iterator[Record]:
-    endian, scale = _PCAP_MAGIC[magic]
-    rest = stream.read(20)
-    if len(rest) < 20:
-        raise CaptureFormatError(f"{state.path}: pcap header is truncated")
-    _vmaj, _vmin, _zone, _sig, _snap, linktype = struct.unpack(endian + "HHiIII", rest)
-    linktype &= 0x0FFFFFFF  # upper bits carry FCS information, not the link type
+def _read_pcap(
+    stream: _Stream, endian: str, scale: float, linktype: int, state: ReadState
+) -> Iterator[Record]:
     try:
         yield from _pcap_records(stream, endian, scale, linktype, state)
     finally:
-        if linktype not in DECODED_LINKTYPES and state.frames:
-            state.undecoded[linktype] = state.frames
+        pcap_undecoded(linktype, state)
 
 
 def _pcap_records(
@@ -372,9 +428,10 @@ def _flush(state: ReadState, frames: int, nbytes: int, consumed: int) -> None:
     state.consumed = consumed
 
 
-def _read_pcapng(stream: _Stream, state: ReadState) -> Iterator[Record]:
-    endian = _read_shb(stream, state)
-    links: list[tuple[int, float]] = []  # per interface: (linktype, seconds per tick)
+def _read_pcapng(
+    stream: _Stream, state: ReadState, endian: str, links: list[tuple[int, float]]
+) -> Iterator[Record]:
+    """Blocks after a section header; `links` per interface: (linktype, seconds per tick)."""
     read = stream.read
     while True:
         start = stream.offset

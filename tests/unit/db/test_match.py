@@ -217,3 +217,42 @@ def test_generic_country_china_scope_stays_below_the_default_threshold() -> None
     found = load_db().match("wsd_scope", "onvif://www.onvif.org/location/country/china")
     assert found is not None
     assert found.rule.weight < load_db().policy("default").min_confidence
+
+
+def _samples() -> list[tuple[str, str, dict[str, str]]]:
+    db = load_db()
+    out = []
+    for kind in db.kinds():
+        for e in db.entries(kind):
+            for sample in (*e.examples, *e.counterexamples):
+                out.append((kind, sample.value, dict(sample.attrs)))
+    return out
+
+
+def test_cached_matches_with_attrs_equal_uncached_ones() -> None:
+    db = load_db()
+    samples = _samples()
+    expected = [db._first(kind, value, attrs or None) for kind, value, attrs in samples]
+    # twice: the first call fills the cache, the second is answered from it
+    for _ in range(2):
+        got = [db.match(kind, value, attrs or None) for kind, value, attrs in samples]
+        assert got == expected
+
+
+def test_an_attr_no_rule_reads_does_not_split_the_cache() -> None:
+    db = load_db()
+    one = db.match("wsd_scope", "onvif://www.onvif.org/name/X", {"message_id": "uuid:1"})
+    two = db.match("wsd_scope", "onvif://www.onvif.org/name/X", {"message_id": "uuid:2"})
+    assert (one is two, len([k for k in db._cache if k[1] == "onvif://www.onvif.org/name/X"])) == (
+        True, 1,
+    )  # fmt: skip
+
+
+def test_a_read_attr_is_part_of_the_cache_key() -> None:
+    db = load_db()
+    rules = [
+        found.rule.id if (found := db.match("dahua_5050", "DH-NVR4104HS", {"vendor": v})) else None
+        for v in ("Amcrest", "Private", "Amcrest")
+    ]
+    amcrest, generic = "dahua.dahua_5050.vendor-amcrest", "dahua.dahua_5050.reply"
+    assert rules == [amcrest, generic, amcrest]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
+
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scanner.decoders import arp
+from scanner.decoders.arp import ipv4_from_bytes, usable_ip
 from scanner.model import Kind, Meta, Observation
 
 META = Meta("test", 1, 0.0, src_mac="44:19:b6:12:34:56", dst_mac="ff:ff:ff:ff:ff:ff")
@@ -102,3 +106,18 @@ def test_usable_ip_rejects_unspecified_and_multicast() -> None:
 @given(st.binary(max_size=2048))
 def test_decode_never_raises(payload: bytes) -> None:
     arp.decode(payload, META)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [bytes([a, b, c, d]) for a in (0, 1, 10, 126, 127, 128, 223, 224, 239, 240, 254, 255)
+     for b, c, d in ((0, 0, 0), (0, 0, 1), (255, 255, 255), (255, 255, 254))],
+)  # fmt: skip
+def test_ipv4_from_bytes_agrees_with_the_ipaddress_rules(raw: bytes) -> None:
+    assert ipv4_from_bytes(raw) == usable_ip(str(ipaddress.IPv4Address(raw)))
+
+
+@given(st.binary(min_size=4, max_size=4))
+@settings(max_examples=500)
+def test_ipv4_from_bytes_agrees_with_the_ipaddress_rules_anywhere(raw: bytes) -> None:
+    assert ipv4_from_bytes(raw) == usable_ip(str(ipaddress.IPv4Address(raw)))
