@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
+from scanner.db.regex_safety import MATCH_LIMIT, risk
 from scanner.db.types import Match, Rule
 from scanner.errors import DatabaseError
 
@@ -57,11 +58,11 @@ class Entry:
         """This rule's Match for `value` and `attrs`, or None when the rule does not apply."""
         attrs = attrs or {}
         for key, rx in self.when:
-            if key not in attrs or rx.search(attrs[key]) is None:
+            if key not in attrs or rx.search(attrs[key][:MATCH_LIMIT]) is None:
                 return None
         found = None
         if self.regex is not None:
-            found = self.regex.search(value)
+            found = self.regex.search(value[:MATCH_LIMIT])
             if found is None:
                 return None
         return Match(self.rule, MappingProxyType(self._claims(found, attrs)))
@@ -211,11 +212,15 @@ def _bool(raw: Mapping[str, Any], key: str, where: str) -> bool:
 
 
 def compile_regex(pattern: str, flags: int, where: str) -> re.Pattern[str]:
-    """Compile a regex from the database; DatabaseError when it is invalid."""
+    """Compile a database regex; DatabaseError when invalid or shaped to backtrack without end."""
     try:
-        return re.compile(pattern, flags)
+        compiled = re.compile(pattern, flags)
     except re.error as exc:
         raise DatabaseError(f"{where}: bad regex {pattern!r}: {exc}") from exc
+    danger = risk(pattern, flags)
+    if danger:
+        raise DatabaseError(f"{where}: regex {pattern!r} can backtrack catastrophically: {danger}")
+    return compiled
 
 
 def weight(raw: Mapping[str, Any], where: str) -> float:

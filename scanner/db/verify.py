@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from scanner.db.load import VendorDB
 from scanner.db.match import Entry, Sample
+from scanner.db.regex_safety import trial
 from scanner.model import Kind
 
 
@@ -30,6 +31,10 @@ def _check_entry(db: VendorDB, entry: Entry, earlier: Sequence[Entry]) -> list[s
         problems.append(f"{where}: has no counterexamples")
     if entry.counterexamples and entry.catch_all:
         problems.append(f"{where}: matches everything, so its counterexamples cannot hold")
+    for regex in (entry.regex, *(rx for _, rx in entry.when)):
+        slow = trial(regex) if regex is not None else None
+        if regex is not None and slow:
+            problems.append(f"{where}: pattern {regex.pattern!r} {slow}")
     for sample in entry.examples:
         problems += _check_example(db, entry, sample, earlier, where)
     for sample in entry.counterexamples:

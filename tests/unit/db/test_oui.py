@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from scanner.db import build_registry, load_db
-from scanner.db.oui import OuiIndex, normalise_mac, parse_registry
+from scanner.db.oui import OuiIndex, clean_organisation, normalise_mac, parse_registry
 from scanner.db.types import OuiEntry
 from scanner.errors import DatabaseError, InputError
 
@@ -185,3 +185,14 @@ def test_packaged_registry_rebuilds_to_the_same_bytes(tmp_path: Path, vendor_dir
     src = packaged / "ieee-mac-blocks-2026-02-23.tsv"
     dest = build_registry(src, vendor_dir / "oui")
     assert dest.read_bytes() == src.read_bytes()
+
+
+def test_organisation_names_lose_control_and_bidi_characters_at_load() -> None:
+    text = (
+        "prefix\tbits\torganisation\n"
+        "4419B6\t24\tEvil\x1b[2J Corp\u202e.gpj\n"
+        "402C761\t28\tShanghai Dahua Scale Factory\n"
+    )
+    index = OuiIndex(lambda: text, "t.tsv")
+    assert index.lookup("44:19:b6:00:00:01") == ("4419B6", 24, "Evil [2J Corp .gpj")
+    assert clean_organisation("Société\tGénérale\x00") == "Société Générale"
