@@ -49,7 +49,7 @@ def parse_registry(text: str, strict: bool = True) -> Blocks:
     if not strict:
         for line in rows:
             prefix, width, organisation = line.split("\t")
-            blocks[int(width)][prefix] = clean_organisation(organisation)
+            blocks[int(width)][prefix] = _defused(organisation)
         return blocks
     for number, line in enumerate(rows, start=1):
         prefix, bits, organisation = _row(line, number)
@@ -61,13 +61,13 @@ def parse_registry(text: str, strict: bool = True) -> Blocks:
 
 def _row(line: str, number: int) -> tuple[str, int, str]:
     fields = line.split("\t")
-    if len(fields) != 3 or not clean_organisation(fields[2]):
+    if len(fields) != 3 or not _defused(fields[2]):
         raise ValueError(f"row {number}: expected prefix, bits, organisation: {line[:80]!r}")
     prefix, bits_text, organisation = fields
     bits = int(bits_text) if bits_text.isdigit() else 0
     if bits not in DIGITS or not re.fullmatch(f"[0-9A-F]{{{DIGITS[bits]}}}", prefix):
         raise ValueError(f"row {number}: bad prefix/bits {prefix!r}/{bits_text!r}")
-    return prefix, bits, clean_organisation(organisation)
+    return prefix, bits, _defused(organisation)
 
 
 def registry_date(text: str, name: str) -> str | None:
@@ -238,6 +238,11 @@ def parse_ieee_csv(text: str) -> tuple[int, dict[str, str]]:
     if bits is None:
         raise ValueError("no assignments")
     return bits, blocks
+
+
+def _defused(name: str) -> str:
+    """A registry name with control and format (bidi) characters made spaces, as written else."""
+    return name.strip() if name.isprintable() else _CONTROL.sub(" ", name).strip()
 
 
 def clean_organisation(name: str) -> str:
