@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench bench-scan fuzz clean golden realworld
+.PHONY: demo test lint bench bench-scan bench-estate fuzz clean golden realworld
 
 # setup.py builds the compiled capture reader; its C source changes reinstall it
 $(STAMP): pyproject.toml setup.py scanner/sources/_fastpath.c
@@ -38,6 +38,10 @@ bench: $(STAMP)
 bench-scan: $(STAMP)
 	bash bench/install-tool.sh nmap
 	$(BIN)/python bench/scan_bench.py
+
+bench-estate: $(STAMP)
+	sh tests/setup-system.sh
+	$(BIN)/python bench/estate_bench.py
 
 fuzz: $(STAMP)
 	$(BIN)/python -m pytest tests -k fuzz --hypothesis-profile=long --hypothesis-show-statistics

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from scanner import __version__
-from scanner.cli import db_cmd, pcap_cmd, process, scan_cmd, sweep_cmd
+from scanner.cli import db_cmd, estate_cmd, pcap_cmd, process, scan_cmd, sweep_cmd, sync_cmd
 from scanner.cli.common import console, handled, say
 from scanner.errors import ExitStatus, ScannerError
 
@@ -30,6 +30,14 @@ db_app = typer.Typer(
     help="Check and query the fingerprint database.",
 )
 app.add_typer(db_app, name="db")
+estate_app = typer.Typer(
+    invoke_without_command=True,
+    context_settings=CONTEXT,
+    rich_markup_mode=None,
+    help="Devices of concern across every site: the estate report, and setting up the centre.",
+)
+app.add_typer(estate_app, name="estate")
+estate_app.callback()(handled(estate_cmd.estate_report))
 
 COMMANDS: tuple[tuple[typer.Typer, str, Callable[..., None]], ...] = (
     (app, "pcap", pcap_cmd.pcap),
@@ -39,6 +47,8 @@ COMMANDS: tuple[tuple[typer.Typer, str, Callable[..., None]], ...] = (
     (app, "history", sweep_cmd.history_cmd),
     (app, "diff", sweep_cmd.diff_cmd),
     (app, "report", sweep_cmd.report_cmd),
+    (app, "sync", sync_cmd.sync_cmd),
+    (estate_app, "init", estate_cmd.estate_init),
     (db_app, "verify", db_cmd.db_verify),
     (db_app, "match", db_cmd.db_match),
     (db_app, "info", db_cmd.db_info),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import sys
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -20,6 +21,7 @@ from scanner.cli.common import (
     QuietOpt,
     VerboseOpt,
     console,
+    say,
     setup_logging,
 )
 from scanner.errors import ExitStatus, InputError
@@ -45,8 +47,16 @@ class ListFormat(StrEnum):
 
 
 DbOpt = Annotated[
-    Path | None,
-    typer.Option("--db", help="History database (default $XDG_DATA_HOME/camscan/...)."),
+    str | None,
+    typer.Option(
+        "--db",
+        help="History: a file (default $XDG_DATA_HOME/camscan/history.sqlite3) or a "
+        "postgresql:// URL (password from ~/.pgpass, PGPASSFILE or a service file).",
+    ),
+]
+SyncOpt = Annotated[
+    str | None,
+    typer.Option("--sync", help="After the run, forward unsent runs to this postgresql:// centre."),
 ]
 
 
@@ -80,6 +90,7 @@ def sweep_cmd(
         float | None,
         typer.Option("--lock-timeout", help="Seconds to wait for a running sweep [default: 60]."),
     ] = None,
+    sync: SyncOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -92,7 +103,7 @@ def sweep_cmd(
     cfg = sweep_config.build(
         data, site=site, pcaps=[str(p) for p in pcap or []] or None, scan_targets=scan,
         iface=iface, db=db, policy=policy,
-        fail_on=fail_on.value if fail_on else None, lock_timeout=lock_timeout,
+        fail_on=fail_on.value if fail_on else None, lock_timeout=lock_timeout, sync=sync,
     )  # fmt: skip
     protected = [Path(str(cfg.db)), *(Path(p) for p in cfg.source.paths)]
     files = [p for p in output or [] if p != "-"]
@@ -111,6 +122,8 @@ def sweep_cmd(
         errors.print(f"camscan: {summary_line(report)}", markup=False, soft_wrap=True)
         for path in result.written:
             errors.print(f"camscan: report written to {path}", markup=False, soft_wrap=True)
+    if result.sync is not None:
+        _print_sync(result.sync, quiet)
     if policy_broken(report, cfg.fail_on):
         raise typer.Exit(int(ExitStatus.POLICY))
 
@@ -135,22 +148,56 @@ def history_cmd(
     fmt: Annotated[ListFormat, typer.Option("--format", help="table or json.")] = (
         ListFormat.table
     ),
+    migrate: Annotated[
+        bool, typer.Option("--migrate", help="Upgrade an older history file's schema first.")
+    ] = False,
 ) -> None:
-    """The runs of each site with its devices of concern: the removal programme's progress."""
-    from dataclasses import asdict
+    """The runs of each site and the devices of concern still present: the removal progress."""
+    from scanner.sweep.config import history_location
+    from scanner.sweep.history import migrate_file, opened
 
-    from scanner.sweep.config import default_db_path
-    from scanner.sweep.history import runs_of
-
-    rows = runs_of(db or default_db_path(), site)
+    location = history_location(db)
+    if migrate and isinstance(location, Path):
+        old, new = migrate_file(location)
+        if old != new:
+            say(f"history {location} upgraded from schema {old} to {new}")
+    with opened(location, write=False) as history:
+        if site is not None and not history.has_site(site):
+            raise InputError(f"no runs of site {site!r} in {location}")
+        rows = history.runs(site)
+        present = history.present(site)
     if fmt is ListFormat.json:
-        sys.stdout.write(json.dumps([asdict(r) for r in rows], indent=2) + "\n")
+        doc = {
+            "schema": "camscan.history/1",
+            "runs": [asdict(r) for r in rows],
+            "present_of_concern": [_present_dict(p) for p in present],
+        }
+        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
         return
     from scanner.output.table import render_rows
 
-    columns = ("site", "run_id", "finished_at", "devices", "of_concern", "new", "removed",
-               "changed")  # fmt: skip
-    render_rows(columns, [[str(getattr(row, c)) for c in columns] for row in rows], console())
+    out = console()
+    columns = ("site", "run_id", "status", "finished_at", "devices", "of_concern", "new",
+               "returned", "removed", "changed", "present_concern")  # fmt: skip
+    headers = (*columns[:-1], "still_present")
+    render_rows(headers, [[str(getattr(r, c)) for c in columns] for r in rows], out)
+    out.print(f"devices of concern still present: {len(present)}", markup=False)
+    if present:
+        render_rows(
+            ("site", "id", "ips", "manufacturer", "model", "serial", "last_seen"),
+            [
+                [p.site, p.id, " ".join(p.ips), p.manufacturer or "", p.model or "",
+                 p.serial or "", p.last_seen]
+                for p in present
+            ],
+            out,
+        )  # fmt: skip
+
+
+def _present_dict(device: Any) -> dict[str, Any]:
+    out = asdict(device)
+    out["ips"] = list(device.ips)
+    return out
 
 
 def diff_cmd(
@@ -176,15 +223,35 @@ def diff_cmd(
 
 def _print_diff(diff: dict[str, Any], devices: list[dict[str, Any]], console: Console) -> None:
     by_id = {d["id"]: d for d in devices}
-    for tag, key in (("+ new", "new"), ("~ changed", "changed")):
-        for device_id in diff[key]:
-            console.print(f"{tag}: {_describe(by_id.get(device_id, {'id': device_id}))}",
-                          markup=False, soft_wrap=True)  # fmt: skip
+    changes = diff.get("changes") or {}
+    for tag, key in (("+ new", "new"), ("* returned", "returned"), ("~ changed", "changed")):
+        for device_id in diff.get(key, ()):
+            line = f"{tag}: {_describe(by_id.get(device_id, {'id': device_id}))}"
+            if device_id in changes:
+                line += ": " + _describe_changes(changes[device_id])
+            console.print(line, markup=False, soft_wrap=True, emoji=False)
     for entry in diff["removed"]:
         console.print(f"- removed: {_describe(entry)}, last seen {entry.get('last_seen')}",
-                      markup=False, soft_wrap=True)  # fmt: skip
-    counts = ", ".join(f"{len(diff[k])} {k}" for k in ("new", "removed", "changed"))
+                      markup=False, soft_wrap=True, emoji=False)  # fmt: skip
+    keys = ("new", "returned", "removed", "changed") if "returned" in diff else (
+        "new", "removed", "changed")  # fmt: skip
+    counts = ", ".join(f"{len(diff[k])} {k}" for k in keys)
+    if diff.get("status") == "partial":
+        counts += " (partial run: nothing counted as removed)"
     console.print(counts, markup=False)
+
+
+def _describe_changes(changes: list[dict[str, Any]]) -> str:
+    """`field old → new` for each changed field."""
+    return terminal_safe("; ".join(
+        f"{c['field']} {_value(c['old'])} \u2192 {_value(c['new'])}" for c in changes
+    ))  # fmt: skip
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value) or "-"
+    return "-" if value is None else str(value)
 
 
 def _describe(device: dict[str, Any]) -> str:
@@ -194,20 +261,54 @@ def _describe(device: dict[str, Any]) -> str:
 
 
 def report_cmd(
-    file: Annotated[Path, typer.Argument(help="A findings JSON written by camscan.")],
+    file: Annotated[
+        Path | None, typer.Argument(help="A findings JSON written by camscan (or use --run).")
+    ] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
+    run: Annotated[
+        str | None, typer.Option("--run", help="Re-render this stored run from the history.")
+    ] = None,
+    site: Annotated[str | None, typer.Option("--site", help="The run's site (with --run).")] = None,
+    db: DbOpt = None,
 ) -> None:
-    """Render a saved report as HTML (self-contained, printable), Markdown, CSV, ... [html]."""
+    """Render a saved report, or any stored run (--run), as HTML, Markdown, CSV, ... [html]."""
     from scanner import files
     from scanner.output.render import encode, render
 
-    chosen = outputs.plan(output, fmt, refuse=[file])
-    report = load_report(file)
+    if (file is None) == (run is None):
+        raise InputError("give either a report file or --run RUN_ID")
+    chosen = outputs.plan(output, fmt, refuse=[file] if file is not None else [])
+    report = load_report(file) if file is not None else _stored_run(db, run or "", site)
     for target in chosen.targets:
         files.write_file(Path(target.path), encode(_render(report, target.fmt.value, render)))
     if not chosen.targets or chosen.stdout is not None:
         process.write_stdout(_render(report, (chosen.stdout or fmt or Format.html).value, render))
+
+
+def _stored_run(db: str | None, run_id: str, site: str | None) -> dict[str, Any]:
+    from scanner.sweep.config import history_location
+    from scanner.sweep.history import opened
+
+    with opened(history_location(db), write=False) as history:
+        return history.run_report(run_id, site)
+
+
+def _print_sync(outcome: Any, quiet: bool) -> None:
+    """One line on stderr: what reached the centre, or why the runs still wait."""
+    errors = console(stderr=True)
+    if outcome.error is not None:
+        errors.print(
+            f"camscan: warning: runs not forwarded ({outcome.error}); {outcome.waiting} run(s) "
+            "wait in the local history for the next sync",
+            markup=False, soft_wrap=True,
+        )  # fmt: skip
+    elif not quiet:
+        errors.print(
+            f"camscan: sync {outcome.target}: {outcome.stored} run(s) stored, "
+            f"{outcome.already} already there",
+            markup=False, soft_wrap=True,
+        )  # fmt: skip
 
 
 def _render(report: dict[str, Any], fmt: str, render: Any) -> str:

@@ -12,15 +12,34 @@ LINE_SCHEMA = "camscan.device/1"
 
 
 def lines(report: Mapping[str, Any]) -> Iterator[str]:
-    """One compact JSON object per device (no trailing newline), carrying its run context;
+    """One compact JSON object per device (no trailing newline), carrying its run context.
+
+    In a sweep report each line also carries the device's `status` (new, returned, changed,
+    unchanged) and each removed device gets a line of its own with status `removed`.
     U+2028/2029 and other control or format characters are \\u escapes, so no reader that
-    splits lines on them can see a line break inside a record."""
+    splits lines on them can see a line break inside a record.
+    """
     context = _context(report)
+    sweep = report.get("sweep")
+    statuses = _statuses(sweep) if sweep else {}
     for device in report["devices"]:
         record = {**context, "device": device}
-        yield json_safe(
-            json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-        )
+        if sweep:
+            record["status"] = statuses.get(device["id"], "unchanged")
+        yield _dump(record)
+    for entry in (sweep or {}).get("removed", ()):
+        yield _dump({**context, "device": entry, "status": "removed"})
+
+
+def _dump(record: Mapping[str, Any]) -> str:
+    return json_safe(json.dumps(record, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+
+
+def _statuses(sweep: Mapping[str, Any]) -> dict[str, str]:
+    statuses: dict[str, str] = {}
+    for status in ("changed", "returned", "new"):  # later wins: a returned device may differ too
+        statuses.update(dict.fromkeys(sweep.get(status, ()), status))
+    return statuses
 
 
 def _context(report: Mapping[str, Any]) -> dict[str, Any]:

@@ -343,12 +343,13 @@ def summarise(state: ReadState) -> None:
     state.warnings[at:at] = lines
 
 
+DAMAGED = "capture damaged at byte"  # sweeps read it to record a cut-short run as partial
+
+
 def _damage(state: ReadState, at: int, why: str) -> None:
     state.damaged = True
     tail = "findings cover the frames before it" if state.frames else "no frame could be read"
-    state.warnings.append(
-        f"{state.path}: capture damaged at byte {at} after frame {state.frames}: {why}; {tail}"
-    )
+    state.warnings.append(f"{state.path}: {DAMAGED} {at} after frame {state.frames}: {why}; {tail}")
 
 
 def _read_pcap(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import string
 import tomllib
@@ -19,7 +20,8 @@ SOURCE_KINDS = ("pcap", "scan", "listen")
 FAIL_ON = ("concern", "suspect", "new", "never")
 REPORT_FORMATS = ("json", "html", "md", "csv", "ndjson")
 DEFAULT_LOCK_TIMEOUT = 60.0
-TOP_KEYS = {"site", "policy", "db", "fail_on", "lock_timeout", "source", "reports"}
+MAX_SECONDS = 7 * 86400.0  # longer than any sweep may wait or listen
+TOP_KEYS = {"site", "policy", "db", "sync", "fail_on", "lock_timeout", "source", "reports"}
 SOURCE_KEYS = {"kind", "paths", "targets", "iface", "seconds"}
 # every knob of `camscan scan`, under the option's name with "_" for "-"
 SCAN_KEYS = {*RANGES, "ports", "probes", "no_discovery", "allow_large"}
@@ -47,11 +49,12 @@ class SweepConfig:
 
     site: str
     source: SourceSpec
-    db: Path
+    db: Path | str  # a file, or a postgresql:// URL without a password
     policy: str = "default"
     fail_on: str = "concern"
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     reports: Mapping[str, str] = field(default_factory=dict)
+    sync: str | None = None  # the centre's postgresql:// URL, pushed to after each run
 
 
 def default_db_path(env: Mapping[str, str] | None = None, root: bool | None = None) -> Path:
@@ -94,12 +97,35 @@ def build(data: Mapping[str, Any], **overrides: Any) -> SweepConfig:
     return SweepConfig(
         site=site,
         source=source,
-        db=_db_path(given.get("db", data.get("db"))),
+        db=history_location(given.get("db", data.get("db"))),
         policy=_string(given.get("policy", data.get("policy", "default")), "policy"),
         fail_on=_choice(given.get("fail_on", data.get("fail_on", "concern")), FAIL_ON, "fail_on"),
         lock_timeout=_seconds(given.get("lock_timeout", data.get("lock_timeout"))),
         reports=reports,
+        sync=_sync(given.get("sync", data.get("sync"))),
     )
+
+
+def history_location(value: Any) -> Path | str:
+    """A --db or `db =` value: a PostgreSQL URL (checked for secrets) or a file path."""
+    if value is None:
+        return default_db_path()
+    if isinstance(value, str) and value.startswith(("postgresql://", "postgres://")):
+        from scanner.estate.urls import check_url
+
+        return check_url(value)
+    if not isinstance(value, str | Path) or not str(value):
+        raise InputError("db must be a file path or a postgresql:// URL")
+    return _db_path(value)
+
+
+def _sync(value: Any) -> str | None:
+    if value is None:
+        return None
+    location = history_location(value)
+    if not isinstance(location, str):
+        raise InputError("sync must be a postgresql:// URL of the central history")
+    return location
 
 
 def report_path(template: str, site: str, run_id: str, date: str) -> Path:
@@ -170,12 +196,8 @@ def _source(raw: Any) -> SourceSpec:
     if kind == "pcap" and not paths:
         raise InputError("a pcap source needs paths = [...]")
     seconds = raw.get("seconds")
-    if seconds is not None and (
-        isinstance(seconds, bool)
-        or not isinstance(seconds, int | float)
-        or not 0 < seconds < float("inf")
-    ):
-        raise InputError("source seconds must be a positive number")
+    if seconds is not None and not _finite_in(seconds, 0.0, MAX_SECONDS, low_open=True):
+        raise InputError(f"source seconds must be a number above 0 and at most {MAX_SECONDS:g}")
     iface = raw.get("iface")
     if iface is not None and not isinstance(iface, str):
         raise InputError("source iface must be a string")
@@ -240,6 +262,15 @@ def _choice(value: Any, choices: tuple[str, ...], name: str) -> str:
 def _seconds(value: Any) -> float:
     if value is None:
         return DEFAULT_LOCK_TIMEOUT
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-        raise InputError("lock_timeout must be a number of seconds >= 0")
+    if not _finite_in(value, 0.0, MAX_SECONDS):
+        raise InputError(f"lock_timeout must be a number of seconds from 0 to {MAX_SECONDS:g}")
     return float(value)
+
+
+def _finite_in(value: Any, low: float, high: float, low_open: bool = False) -> bool:
+    """Whether `value` is a real number (not bool, NaN or infinite) within [low, high]."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    if not math.isfinite(value) or value > high:
+        return False
+    return value > low if low_open else value >= low

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 Device = Mapping[str, Any]
@@ -19,10 +19,16 @@ class Diff:
     new: tuple[str, ...]
     removed: tuple[dict[str, Any], ...]
     changed: tuple[str, ...]
+    changes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        """The three lists as they appear in a report's `sweep` object."""
-        return {"new": list(self.new), "removed": list(self.removed), "changed": list(self.changed)}
+        """The lists as they appear in a report's `sweep` object, with each change's fields."""
+        return {
+            "new": list(self.new),
+            "removed": list(self.removed),
+            "changed": list(self.changed),
+            "changes": dict(self.changes),
+        }
 
 
 def identity_keys(device: Device) -> list[str]:
@@ -40,6 +46,19 @@ def changed_fields(old: Device, new: Device) -> list[str]:
     return [name for name in TRACKED if old.get(name) != new.get(name)]
 
 
+def changes(old: Device, new: Device) -> list[dict[str, Any]]:
+    """Each tracked field that differs, as {"field", "old", "new"}, in TRACKED order."""
+    return [
+        {"field": name, "old": old.get(name), "new": new.get(name)}
+        for name in TRACKED
+        if _norm(name, old.get(name)) != _norm(name, new.get(name))
+    ]
+
+
+def _norm(name: str, value: Any) -> Any:
+    return list(value or []) if name == "ips" else value
+
+
 def removed_entry(device: Device, last_seen: str | None) -> dict[str, Any]:
     """The `removed` object for a device no longer seen."""
     entry = {name: device.get(name) for name in REMOVED_FIELDS}
@@ -53,19 +72,23 @@ def diff_devices(old: Sequence[Device], new: Sequence[Device]) -> Diff:
     index = _index(old)
     matched: set[int] = set()
     new_ids: list[str] = []
-    changed: list[str] = []
+    changed: dict[str, list[dict[str, Any]]] = {}
     for device in new:
         hit = _lookup(index, identity_keys(device), matched)
         if hit is None:
             new_ids.append(device["id"])
             continue
         matched.add(hit)
-        if changed_fields(old[hit], device):
-            changed.append(device["id"])
+        diff = changes(old[hit], device)
+        if diff:
+            changed[device["id"]] = diff
     removed = [
         removed_entry(dev, dev.get("last_seen")) for n, dev in enumerate(old) if n not in matched
     ]
-    return Diff(tuple(sorted(new_ids)), _sorted_removed(removed), tuple(sorted(changed)))
+    return Diff(
+        tuple(sorted(new_ids)), _sorted_removed(removed), tuple(sorted(changed)),
+        dict(sorted(changed.items())),
+    )  # fmt: skip
 
 
 def _index(devices: Iterable[Device]) -> dict[str, int]:

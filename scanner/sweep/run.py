@@ -10,12 +10,18 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scanner.errors import InputError
+from scanner.sources.capture import DAMAGED
 from scanner.sweep.config import SourceSpec, SweepConfig, report_path
-from scanner.sweep.history import History, Recorded
+from scanner.sweep.history import is_url, opened
 from scanner.sweep.lock import site_lock
+from scanner.sweep.record import COMPLETE, PARTIAL, Recorded
+from scanner.sweep.staging import StagedFiles
+
+if TYPE_CHECKING:
+    from scanner.estate.sync import SyncOutcome
 
 logger = logging.getLogger(__name__)
 HISTORY_RUNS = 60  # runs of the site carried in the report for its chart, this one included
@@ -26,10 +32,15 @@ Source = Callable[[SourceSpec, str], dict[str, Any]]
 
 @dataclass(frozen=True, slots=True)
 class SweepResult:
-    """The sweep report and the report files written."""
+    """The sweep report, the report files written, and what forwarding to the centre did."""
 
     report: dict[str, Any]
     written: tuple[Path, ...]
+    sync: SyncOutcome | None = None
+
+
+# Warnings a source gives when it did not see the whole network: the run is then `partial`.
+CUT_SHORT = (DAMAGED, "results are partial", "the capture holds no frames")
 
 
 def collect(spec: SourceSpec, policy: str) -> dict[str, Any]:
@@ -61,24 +72,74 @@ def collect(spec: SourceSpec, policy: str) -> dict[str, Any]:
 
 
 def run_sweep(config: SweepConfig, source: Source = collect) -> SweepResult:
-    """Collect, record and report one sweep while holding the site's lock."""
-    with site_lock(config.db, config.site, config.lock_timeout):
+    """Collect, record and report one sweep while holding the site's lock.
+
+    The reports are written to temporary files inside the history transaction and renamed into
+    place after it commits: a report that cannot be written leaves the run unrecorded, so the
+    next sweep alerts again on what this one found.
+    """
+    check_report_templates(config.reports)
+    with site_lock(lock_anchor(config.db), config.site, config.lock_timeout):
         findings = source(config.source, config.policy)
+        status = run_status(findings)
         run_id = new_run_id(time.time())
-        history = History(config.db, busy_timeout=max(config.lock_timeout, 1.0))
+
+        holder: list[Staged] = []
+
+        def stage(recorded: Recorded) -> Staged:
+            report = sweep_report(findings, recorded)
+            past = history.runs(config.site)[-HISTORY_RUNS:]  # this run included (same txn)
+            report["sweep"]["history"] = [
+                {"run_id": r.run_id, "finished_at": r.finished_at, "of_concern": r.of_concern}
+                for r in past
+            ]
+            holder.append(Staged(report, stage_reports(report, config.reports)))
+            return holder[-1]
+
         try:
-            recorded = history.record(config.site, run_id, findings)
-            past = history.runs(config.site)[-HISTORY_RUNS:]
-        finally:
-            history.close()
-        report = sweep_report(findings, config.site, run_id, recorded)
-        report["sweep"]["history"] = [
-            {"run_id": r.run_id, "finished_at": r.finished_at, "of_concern": r.of_concern}
-            for r in past
-        ]
-        written = write_reports(report, config.reports)
-    logger.info("%s", summary_line(report))
-    return SweepResult(report, written)
+            with opened(config.db, write=True) as history:
+                history.record(config.site, run_id, findings, status, stage)
+        except BaseException:
+            for staged in holder:
+                staged.files.discard()  # the run is not recorded: its reports must not appear
+            raise
+        staged = holder[-1]
+        written = staged.files.publish()
+    logger.info("%s", summary_line(staged.report))
+    outcome = forward(config) if config.sync else None
+    return SweepResult(staged.report, written, outcome)
+
+
+@dataclass(frozen=True, slots=True)
+class Staged:
+    """A sweep report and its files, written but not yet in place."""
+
+    report: dict[str, Any]
+    files: StagedFiles
+
+
+def run_status(findings: Mapping[str, Any]) -> str:
+    """`partial` when the source says it was cut short, else `complete`."""
+    warnings = findings["run"].get("warnings") or ()
+    cut = any(mark in str(w) for w in warnings for mark in CUT_SHORT)
+    return PARTIAL if cut else COMPLETE
+
+
+def lock_anchor(db: Path | str) -> Path:
+    """Where a site's lock file lives: beside the history file, or in the user's state dir."""
+    if is_url(db):
+        from scanner.sweep.config import default_db_path
+
+        return default_db_path().with_name("central.lock")
+    return Path(db)
+
+
+def forward(config: SweepConfig) -> SyncOutcome:
+    """Push the runs the centre has not acknowledged; an unreachable centre is no error."""
+    from scanner.estate.sync import push_safely
+
+    assert config.sync is not None
+    return push_safely(config.db, config.sync)
 
 
 def new_run_id(now: float) -> str:
@@ -87,19 +148,12 @@ def new_run_id(now: float) -> str:
     return f"{stamp}-{secrets.token_hex(3)}"
 
 
-def sweep_report(
-    findings: Mapping[str, Any], site: str, run_id: str, recorded: Recorded
-) -> dict[str, Any]:
+def sweep_report(findings: Mapping[str, Any], recorded: Recorded) -> dict[str, Any]:
     """The findings with history-wide first/last seen on each device and the `sweep` object."""
     report = copy.deepcopy(dict(findings))
     for device in report["devices"]:
         device["first_seen"], device["last_seen"] = recorded.seen[device["id"]]
-    report["sweep"] = {
-        "site": site,
-        "run_id": run_id,
-        "previous_run_id": recorded.previous_run_id,
-        **recorded.diff.as_dict(),
-    }
+    report["sweep"] = dict(recorded.sweep)
     return report
 
 
@@ -110,6 +164,7 @@ def policy_broken(report: Mapping[str, Any], fail_on: str) -> bool:
     if fail_on == "suspect":
         return bool(report["summary"]["of_concern"] or report["summary"]["suspect"])
     if fail_on == "new":
+        # a device that comes back after a run without it is `returned`: history already knew it
         new = set(report.get("sweep", {}).get("new", ()))
         return any(d["of_concern"] for d in report["devices"] if d["id"] in new)
     return False
@@ -118,26 +173,37 @@ def policy_broken(report: Mapping[str, Any], fail_on: str) -> bool:
 def summary_line(report: Mapping[str, Any]) -> str:
     """One log line for the run: site, run id, counts and the diff."""
     sweep, summary = report["sweep"], report["summary"]
+    partial = " partial" if sweep.get("status") == PARTIAL else ""
     return (
-        f"sweep site={sweep['site']} run={sweep['run_id']} devices={summary['devices']} "
+        f"sweep site={sweep['site']} run={sweep['run_id']}{partial} devices={summary['devices']} "
         f"of_concern={summary['of_concern']} new={len(sweep['new'])} "
-        f"removed={len(sweep['removed'])} changed={len(sweep['changed'])}"
+        f"returned={len(sweep.get('returned', ()))} removed={len(sweep['removed'])} "
+        f"changed={len(sweep['changed'])}"
     )
 
 
-def write_reports(report: Mapping[str, Any], templates: Mapping[str, str]) -> tuple[Path, ...]:
-    """Write each configured report format atomically; return the paths written."""
-    from scanner.output.render import render, write_text
+def check_report_templates(templates: Mapping[str, str]) -> None:
+    """InputError for a report path template that cannot be filled, before any work is done."""
+    for template in templates.values():
+        report_path(template, "site", "20260101T000000Z-000000", "2026-01-01")
+
+
+def stage_reports(report: Mapping[str, Any], templates: Mapping[str, str]) -> StagedFiles:
+    """Each configured report format written to a temporary file beside its final path."""
+    from scanner.output.render import render
 
     sweep = report["sweep"]
     date = report["generated_at"][:10]
-    written = []
-    for fmt, template in sorted(templates.items()):
-        path = report_path(template, sweep["site"], sweep["run_id"], date)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create {path.parent}: {exc.strerror or exc}") from exc
-        write_text(path, render(report, fmt))
-        written.append(path)
-    return tuple(written)
+    files = StagedFiles()
+    try:
+        for fmt, template in sorted(templates.items()):
+            path = report_path(template, sweep["site"], sweep["run_id"], date)
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise InputError(f"cannot create {path.parent}: {exc.strerror or exc}") from exc
+            files.add(path, render(report, fmt))
+    except BaseException:
+        files.discard()
+        raise
+    return files

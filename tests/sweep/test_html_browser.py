@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,10 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 def page(tmp_path_factory: pytest.TempPathFactory, week2: list[Path], camscan: Any) -> Path:
     """The HTML report of a second sweep (with changes) of the demo store."""
     if not CHROMIUM.is_file():
-        pytest.skip(f"{CHROMIUM} is absent: run tests/setup-system.sh as root to install it")
+        message = f"{CHROMIUM} is absent: run tests/setup-system.sh as root to install it"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)  # under CI a missing browser is a failure, never a skip
+        pytest.skip(message)
     tmp = tmp_path_factory.mktemp("html")
     db = tmp / "h.sqlite3"
     for n, captures in ((1, [DEMO]), (2, week2)):

@@ -115,7 +115,7 @@ def test_quiet_sweep_writes_nothing_to_stderr(runs: dict[str, object]) -> None:
 
 def test_history_counts_each_run(runs: dict[str, object], camscan: Any) -> None:
     result = camscan("history", "--site", "store-0042", "--db", str(runs["db"]), "--format", "json")
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["runs"]
     assert [
         (r["devices"], r["of_concern"], r["new"], r["removed"], r["changed"]) for r in rows
     ] == [

@@ -31,13 +31,21 @@ def test_an_ip_change_is_a_change_not_a_new_device() -> None:
         "new": [],
         "removed": [],
         "changed": ["mac:08:ed:ed:5b:21:40"],
+        "changes": {
+            "mac:08:ed:ed:5b:21:40": [{"field": "ips", "old": ["10.0.0.20"], "new": ["10.0.0.21"]}]
+        },
     }
 
 
 def test_a_serial_keeps_identity_when_the_mac_disappears() -> None:
     old = [dev("mac:08:ed:ed:5b:21:40", mac="08:ed:ed:5b:21:40", serial="6J0BC11PAG4F2D8")]
     new = [dev("ip:10.0.0.9", serial="6J0BC11PAG4F2D8")]
-    assert diff_devices(old, new).as_dict() == {"new": [], "removed": [], "changed": []}
+    assert diff_devices(old, new).as_dict() == {
+        "new": [],
+        "removed": [],
+        "changed": [],
+        "changes": {},
+    }
 
 
 def test_the_same_ip_on_another_mac_is_new_plus_removed() -> None:

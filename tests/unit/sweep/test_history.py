@@ -11,7 +11,7 @@ import pytest
 from scanner.errors import InputError
 from scanner.output.validate import ReportSchemaError, validate_report
 from scanner.sweep.config import SourceSpec, SweepConfig
-from scanner.sweep.history import History, runs_of
+from scanner.sweep.history import open_history, runs_of
 from scanner.sweep.run import run_sweep
 
 CAM = "mac:44:19:b6:2a:3c:11"
@@ -60,7 +60,7 @@ def test_removed_carries_the_last_known_fields(build: Any, tmp_path: Path) -> No
     ]
 
 
-def test_a_device_that_returns_after_a_gap_is_new_again_with_its_old_first_seen(
+def test_a_device_that_returns_after_a_gap_is_returned_with_its_old_first_seen(
     build: Any,
     tmp_path: Path,
 ) -> None:
@@ -68,7 +68,7 @@ def test_a_device_that_returns_after_a_gap_is_new_again_with_its_old_first_seen(
     sweep(tmp_path, build.findings(cam))
     sweep(tmp_path, build.findings())
     report = sweep(tmp_path, cam_at(build, "10.0.0.3", "2026-11-27T08:00:00.000000Z"))
-    assert report["sweep"]["new"] == [CAM]
+    assert (report["sweep"]["new"], report["sweep"]["returned"]) == ([], [CAM])
     assert report["devices"][0]["first_seen"] == "2026-11-13T08:00:00.000000Z"
 
 
@@ -101,7 +101,7 @@ def test_a_file_that_is_not_a_database_is_bad_input(build: Any, tmp_path: Path) 
     path = tmp_path / "h.db"
     path.write_bytes(b"not sqlite at all, just some text that is long enough" * 40)
     with pytest.raises(InputError, match="is not a usable camscan database"):
-        History(path)
+        open_history(path, write=True)
 
 
 def test_history_of_a_missing_database_is_bad_input(build: Any, tmp_path: Path) -> None:

@@ -92,7 +92,7 @@ def test_history_lists_the_runs(tmp_path: Path) -> None:
     sweep(tmp_path, "--pcap", str(SADP), "-q")
     sweep(tmp_path, "--pcap", str(DHIP), "-q")
     result = runner.invoke(app, ["history", "--db", str(tmp_path / "h.db"), "--format", "json"])
-    rows = json.loads(result.stdout)
+    rows = json.loads(result.stdout)["runs"]
     assert [(r["site"], r["devices"], r["new"], r["removed"]) for r in rows] == [
         ("s1", 2, 2, 0),
         ("s1", 2, 1, 1),
