@@ -12,6 +12,8 @@ from datetime import date
 from html import escape
 from typing import Any
 
+from scanner.estate.report import recorders_text
+
 WIDTH, HEIGHT = 720, 260
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 16, 40
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -162,7 +164,8 @@ def page(estate: Mapping[str, Any]) -> str:
         _counts("manufacturer", totals["by_manufacturer"]),
         _counts("brand", totals["by_brand"]),
         _counts("kind", totals["by_kind"]),
-        f"<p>Recorders (NVR/DVR) of concern: {totals['recorders']}</p>",
+        f'<p id="recorders">Recorders (NVR/DVR) of concern: '
+        f"{escape(recorders_text(totals['recorders']))}</p>",
         "<h2>Sites</h2>",
         _site_rows(estate["sites"]),
     ]

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from scanner.errors import InputError
+from scanner.estate.report import recorders_text
 from scanner.output.sanitize import terminal_safe
 
 SITE_COLUMNS = (
@@ -57,8 +58,8 @@ def _table(estate: Mapping[str, Any]) -> str:
     lines = [
         f"estate as of {estate['as_of']}: {totals['sites']} sites, "
         f"{totals['of_concern']} devices of concern at {totals['sites_with_concern']} sites, "
-        f"{totals['suspects']} suspects, {totals['returned']} came back after removal, "
-        f"{totals['recorders']} recorders",
+        f"{totals['suspects']} suspects, {totals['returned']} came back after removal",
+        f"  recorders: {recorders_text(totals['recorders'])}",
     ]
     for key in ("by_manufacturer", "by_brand", "by_kind"):
         parts = ", ".join(f"{_cell(k)} {v}" for k, v in totals[key].items()) or "none"

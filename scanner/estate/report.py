@@ -18,7 +18,6 @@ from scanner.sweep.history import History
 
 SCHEMA = "camscan.estate/1"
 WEEK = timedelta(days=7)
-RECORDER_KINDS = ("nvr", "dvr")
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
@@ -130,8 +129,26 @@ def _totals(history: History, rows: list[dict[str, Any]]) -> dict[str, Any]:
         "by_manufacturer": dict(sorted(makers.items())),
         "by_brand": dict(sorted(brands.items())),
         "by_kind": dict(sorted(kinds.items())),
-        "recorders": sum(kinds[k] for k in RECORDER_KINDS),
+        "recorders": _recorders(history),
     }
+
+
+def _recorders(history: History) -> dict[str, int]:
+    """NVRs and DVRs of concern still present, and the camera channels they record."""
+    from scanner.estate.channels import channels
+
+    rows = history.store.all(
+        "SELECT manufacturer, model, count(*) FROM devices WHERE present = 1 AND of_concern = 1"
+        " AND kind IN ('nvr', 'dvr') GROUP BY manufacturer, model"
+    )
+    count = known = total = 0
+    for manufacturer, model, n in rows:
+        count += n
+        found = channels(manufacturer, model)
+        if found is not None:
+            known += n
+            total += found * n
+    return {"count": count, "channels": total, "channels_unknown": count - known}
 
 
 def _estate_burndown(history: History) -> list[dict[str, Any]]:
@@ -156,3 +173,11 @@ def by_day(points: list[dict[str, Any]]) -> dict[str, int]:
     for point in points:
         out[point["day"]] = point["of_concern"]
     return dict(out)
+
+
+def recorders_text(recorders: Mapping[str, int]) -> str:
+    """`N recording M camera channels`, with how many recorders are of an unknown model."""
+    text = f"{recorders['count']} recording {recorders['channels']} camera channels"
+    if recorders["channels_unknown"]:
+        text += f" ({recorders['channels_unknown']} of unknown model)"
+    return text

@@ -94,15 +94,19 @@ def build(data: Mapping[str, Any], **overrides: Any) -> SweepConfig:
     reports = _reports(data.get("reports", {}))
     if "reports" in given:
         reports = {**reports, **{fmt: str(path) for fmt, path in given["reports"].items()}}
+    db = history_location(given.get("db", data.get("db")))
+    sync = _sync(given.get("sync", data.get("sync")))
+    if sync is not None and not isinstance(db, Path):
+        raise InputError("sync forwards a store's local history: give db a file path, not a URL")
     return SweepConfig(
         site=site,
         source=source,
-        db=history_location(given.get("db", data.get("db"))),
+        db=db,
         policy=_string(given.get("policy", data.get("policy", "default")), "policy"),
         fail_on=_choice(given.get("fail_on", data.get("fail_on", "concern")), FAIL_ON, "fail_on"),
         lock_timeout=_seconds(given.get("lock_timeout", data.get("lock_timeout"))),
         reports=reports,
-        sync=_sync(given.get("sync", data.get("sync"))),
+        sync=sync,
     )
 
 

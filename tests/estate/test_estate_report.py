@@ -77,7 +77,7 @@ def test_estate_totals(estate: dict[str, Any]) -> None:
         "sites": 3, "of_concern": 3, "suspects": 1, "returned": 1, "sites_with_concern": 2,
         "stale_sites": 1, "by_manufacturer": {"dahua": 1, "hikvision": 2},
         "by_brand": {"dahua": 1, "hikvision": 2}, "by_kind": {"camera": 2, "nvr": 1},
-        "recorders": 1,
+        "recorders": {"count": 1, "channels": 8, "channels_unknown": 0},
     }  # fmt: skip
     assert estate["stale_sites"] == ["store-c"]
 
@@ -120,6 +120,7 @@ def test_estate_cli_formats(tmp_path: Path, camscan: Any) -> None:
     table = camscan(*base).stdout.splitlines()
     assert table[0].startswith("estate as of 2026-11-10T23:59:59.999999Z: 3 sites, 3 devices")
     assert "not swept for 8 days: 1 (store-c)" in table
+    assert "  recorders: 1 recording 8 camera channels" in table
     assert "burn-down: 5 on 2026-11-01 -> 3 on 2026-11-10" in table
 
 

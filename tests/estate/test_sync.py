@@ -198,3 +198,10 @@ def test_sync_targets_are_checked_before_anything_runs(
 ) -> None:
     result = camscan("sync", "--to", bad, "--db", str(tmp_path / "none.sqlite3"))
     assert result.returncode == 2 and not (tmp_path / "none.sqlite3").exists()
+
+
+def test_sync_needs_a_local_history_file(tmp_path: Path, camscan: Any) -> None:
+    url = "postgresql://store@/centre?host=/nowhere"
+    result = camscan("sweep", "--site", SITE, "--pcap", str(DEMO), "--db", url, "--sync", url)
+    assert result.returncode == 2
+    assert "sync forwards a store's local history: give db a file path" in result.stderr
