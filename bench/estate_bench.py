@@ -233,6 +233,23 @@ def bench_sqlite(args: argparse.Namespace, tmp: Path) -> None:
     measure(db, "sqlite", args.sites, args.runs)
 
 
+def _rls_sample(cluster: Any, args: argparse.Namespace) -> None:
+    """One more store's nights pushed through its own role (row-level security applies), and
+    another's through the owner, one writer each: what the policies cost per run."""
+    from scanner.estate.roles import init_estate
+
+    extra = args.sites + 1
+    init_estate(cluster.url(database="estate"), [(f"store-{extra:04d}", "bench_store")])
+    cluster.add_login("bench_store")
+    rates = []
+    for site_no, user in ((extra, "bench_store"), (extra + 1, None)):
+        db = cluster.url(user, "estate") if user else cluster.url(database="estate")
+        count, spent = _ingest_worker((db, [site_no], args.runs, args.devices, args.seed))
+        rates.append(count / spent)
+    print(f"  one writer, one site's {args.runs} runs: {rates[0]:,.0f} runs/s as the store's own "
+          f"role (row-level security), {rates[1]:,.0f} runs/s as the owner")  # fmt: skip
+
+
 def bench_postgresql(args: argparse.Namespace, tmp: Path) -> None:
     from pgcluster import new_cluster
 
@@ -251,6 +268,7 @@ def bench_postgresql(args: argparse.Namespace, tmp: Path) -> None:
             size = conn.execute("SELECT pg_database_size('estate')").fetchone()[0]
         print(f"  database size: {size / 2**20:,.0f} MiB")
         measure(url, "postgresql", args.sites, args.runs)
+        _rls_sample(cluster, args)
     finally:
         cluster.destroy()
 
@@ -260,7 +278,7 @@ def main() -> None:
     parser.add_argument("--sites", type=int, default=3000)
     parser.add_argument("--runs", type=int, default=90)
     parser.add_argument("--devices", type=int, default=40)
-    parser.add_argument("--workers", type=int, default=2, help="PostgreSQL writers at once")
+    parser.add_argument("--workers", type=int, default=4, help="PostgreSQL writers at once")
     parser.add_argument("--backend", choices=("both", "sqlite", "postgresql"), default="both")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--dir", default=None, help="where the databases go (default: /tmp)")
