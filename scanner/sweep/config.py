@@ -201,7 +201,7 @@ def _source(raw: Any) -> SourceSpec:
         raise InputError("a pcap source needs paths = [...]")
     seconds = raw.get("seconds")
     if seconds is not None and not _finite_in(seconds, 0.0, MAX_SECONDS, low_open=True):
-        raise InputError(f"source seconds must be a number above 0 and at most {MAX_SECONDS:g}")
+        raise InputError(f"source seconds must be a positive number, at most {MAX_SECONDS:g}")
     iface = raw.get("iface")
     if iface is not None and not isinstance(iface, str):
         raise InputError("source iface must be a string")

@@ -239,7 +239,7 @@ def _wait_for_writer(db: Path, proc: subprocess.Popen[str]) -> None:
         ("lock_timeout = true", "lock_timeout must be a number of seconds from 0 to 604800"),
         ("db = 5", "db must be a file path or a postgresql:// URL"),
         ("[source]\nkind = 'listen'\niface = 'lo'\nseconds = nan",
-         "source seconds must be a number above 0 and at most 604800"),
+         "source seconds must be a positive number, at most 604800"),
     ],
 )  # fmt: skip
 def test_bad_numbers_in_the_config_exit_2(
