@@ -120,13 +120,20 @@ def test_a_device_missed_once_is_returned_and_does_not_fail_new(
 def test_a_report_that_cannot_be_written_records_nothing(tmp_path: Path, camscan: Any) -> None:
     db = tmp_path / "h.sqlite3"
     (tmp_path / "blocker").write_text("a file where the report directory should be")
-    failed = _sweep(camscan, db, tmp_path / "blocker" / "r1.json", DEMO, extra=("-q",))
+    config = tmp_path / "sweep.toml"
+    config.write_text(
+        f"site = 'store-0042'\n[source]\nkind = 'pcap'\npaths = ['{DEMO}']\n"
+        f"[reports]\njson = '{tmp_path}/ok-{{run_id}}.json'\n"
+        f"html = '{tmp_path}/blocker/{{run_id}}.html'\n"
+    )
+    failed = camscan("sweep", "--config", str(config), "--db", str(db), "-q")
     assert failed.returncode == 2 and "cannot create" in failed.stderr
+    # neither report nor run: the json report staged beside it was never put in place
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(("ok-", ".ok-"))]
     # the alert is not lost: the next sweep still calls every device new and fails --fail-on new
     again = _sweep(camscan, db, tmp_path / "r2.json", DEMO, extra=("-q", "--fail-on", "new"))
     assert again.returncode == 1
     assert len(json.loads((tmp_path / "r2.json").read_text())["sweep"]["new"]) == 23
-    assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_a_cut_short_capture_is_partial_and_removes_nothing(tmp_path: Path, camscan: Any) -> None:
