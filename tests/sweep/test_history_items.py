@@ -57,7 +57,7 @@ def test_history_table_never_cuts_site_or_run_ids(two_weeks: Path, camscan: Any)
     report = json.loads((two_weeks.parent / "run2.json").read_text())
     run_id = report["sweep"]["run_id"]
     line = next(line for line in result.stdout.splitlines() if run_id in line)
-    assert line.startswith("store-0042  " + run_id)
+    assert f"site store-0042  run_id {run_id}" in line  # one "column value" line per row at 80
     assert "devices of concern still present: 11" in result.stdout
     assert "…" not in result.stdout
 

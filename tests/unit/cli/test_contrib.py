@@ -49,7 +49,7 @@ def test_cron_and_systemd_keep_history_in_var_lib_camscan() -> None:
     assert "XDG_DATA_HOME=/var/lib" in cron_command()
     settings = unit()
     assert (settings["Environment"], settings["StateDirectory"]) == (
-        ["XDG_DATA_HOME=/var/lib"],
+        ["XDG_DATA_HOME=/var/lib", "PGPASSFILE=%d/pgpass"],  # the centre's password, for --sync
         ["camscan"],
     )
     assert default_db_path({"XDG_DATA_HOME": "/var/lib"}) == Path(

@@ -35,10 +35,12 @@ def test_history_at_80_columns_shows_whole_site_and_run_ids(cli: Cli, tmp_path: 
             cli("sweep", "--site", "store-0042", "--pcap", DEMO, "--db", db, "-q").returncode == 1
         )
     ids = [
-        row["run_id"] for row in json.loads(cli("history", "--db", db, "--format", "json").stdout)
+        row["run_id"]
+        for row in json.loads(cli("history", "--db", db, "--format", "json").stdout)["runs"]
     ]
     text = cli("history", "--db", db, env={"COLUMNS": "80"}).stdout.decode()
     assert max(len(line) for line in text.splitlines()) <= 80
-    assert [line.split()[:4] for line in text.splitlines() if line.startswith("site")] == [
+    runs = [line for line in text.splitlines() if line.startswith("site") and " run_id " in line]
+    assert [line.split()[:4] for line in runs] == [
         ["site", "store-0042", "run_id", run_id] for run_id in ids
     ]
