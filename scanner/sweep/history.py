@@ -22,6 +22,7 @@ from scanner.sweep.store import SQLITE, Store
 PAUSE_ENV = "CAMSCAN_TEST_PAUSE_IN_TXN"
 PAUSE_RUN_ENV = "CAMSCAN_TEST_PAUSE_RUN"
 DEFAULT_BUSY_TIMEOUT = 60.0  # seconds SQLite waits for another site's short write transaction
+HISTORY_RUNS = 60  # runs of the site carried in a sweep report for its chart, this one included
 T = TypeVar("T")
 
 
@@ -160,7 +161,7 @@ class History:
 
     def run_report(self, run_id: str, site: str | None = None) -> dict[str, Any]:
         """The sweep report of a stored run, as the sweep wrote it; InputError if unknown."""
-        query = "SELECT id, site, envelope, sweep FROM runs WHERE run_id = ?"
+        query = "SELECT id, site, envelope, sweep, seq FROM runs WHERE run_id = ?"
         args: list[str] = [run_id]
         if site is not None:
             query += " AND site = ?"
@@ -171,7 +172,7 @@ class History:
                 raise InputError(f"no run {run_id!r} in {self.where}")
             if len(rows) > 1:
                 raise InputError(f"run {run_id!r} is in several sites of {self.where}: add --site")
-            pk, _, envelope, sweep = rows[0]
+            pk, run_site, envelope, sweep, seq = rows[0]
             data = self.store.all(
                 "SELECT s.data, d.first_seen, d.last_seen FROM sightings s"
                 " JOIN devices d ON d.id = s.device WHERE s.run = ?",
@@ -181,7 +182,22 @@ class History:
         devices = [unpack(blob) for blob, _, _ in data]
         report["devices"] = sorted(devices, key=lambda d: str(d["id"]))
         report["sweep"] = json.loads(sweep)
+        report["sweep"]["history"] = self.latest(str(run_site), int(seq))
         return report
+
+    def latest(self, site: str, upto: int | None = None) -> list[dict[str, Any]]:
+        """The site's last HISTORY_RUNS runs (up to run number `upto`), oldest first."""
+        query = "SELECT run_id, finished_at, of_concern FROM runs WHERE site = ?"
+        args: list[Any] = [site]
+        if upto is not None:
+            query += " AND seq <= ?"
+            args.append(upto)
+        with self._errors():
+            rows = self.store.all(query + " ORDER BY seq DESC LIMIT ?", [*args, HISTORY_RUNS])
+        return [
+            {"run_id": run_id, "finished_at": finished, "of_concern": int(concern)}
+            for run_id, finished, concern in reversed(rows)
+        ]
 
     def findings(self, site: str, run_id: str) -> tuple[dict[str, Any], str]:
         """A stored run as the findings it was recorded from, and its status (for forwarding)."""

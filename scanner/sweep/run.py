@@ -24,7 +24,6 @@ if TYPE_CHECKING:
     from scanner.estate.sync import SyncOutcome
 
 logger = logging.getLogger(__name__)
-HISTORY_RUNS = 60  # runs of the site carried in the report for its chart, this one included
 
 # (source spec, policy name) -> a findings report (camscan.findings/1) of what the source saw.
 Source = Callable[[SourceSpec, str], dict[str, Any]]
@@ -88,11 +87,7 @@ def run_sweep(config: SweepConfig, source: Source = collect) -> SweepResult:
 
         def stage(recorded: Recorded) -> Staged:
             report = sweep_report(findings, recorded)
-            past = history.runs(config.site)[-HISTORY_RUNS:]  # this run included (same txn)
-            report["sweep"]["history"] = [
-                {"run_id": r.run_id, "finished_at": r.finished_at, "of_concern": r.of_concern}
-                for r in past
-            ]
+            report["sweep"]["history"] = history.latest(config.site)  # this run included
             holder.append(Staged(report, stage_reports(report, config.reports)))
             return holder[-1]
 

@@ -102,7 +102,13 @@ def test_runs_are_listed_in_recording_order_with_counts(history: History) -> Non
 def test_a_stored_run_renders_as_the_sweep_reported_it(history: History) -> None:
     _sweep(history, "r1", findings([CAM_A, CAM_B], day=1))
     swept = _sweep(history, "r2", findings([CAM_A, NVR_C], day=2))
-    assert history.run_report("r2") == swept
+    _sweep(history, "r3", findings([CAM_A], day=3))
+    again = history.run_report("r2")
+    assert again["sweep"].pop("history") == [
+        {"run_id": "r1", "finished_at": "2026-11-01T02:05:00.000000Z", "of_concern": 2},
+        {"run_id": "r2", "finished_at": "2026-11-02T02:05:00.000000Z", "of_concern": 2},
+    ]  # the runs up to this one, for the report's chart
+    assert again == swept
 
 
 def test_an_unknown_run_is_an_input_error(history: History) -> None:
