@@ -1,4 +1,8 @@
-"""Shared test fixtures: repository paths, the third-party captures, golden-file updates."""
+"""Shared test fixtures: repository paths, the third-party captures, golden-file updates.
+
+Under CI (environment CI=true) every skip is reported as a failure: CI runs as root with
+../shared, chromium and PostgreSQL present, so a test that cannot run there is a gap, not a pass.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import atexit
 import os
 import shutil
 import tempfile
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -30,12 +35,43 @@ settings.load_profile("default")
 REPO = Path(__file__).resolve().parents[1]
 PCAPS = REPO / "pcaps"
 REALCAPS = REPO.parent / "shared" / "realcaps"
+UNDER_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
         "--update-golden", action="store_true", help="rewrite golden reports instead of comparing"
     )
+
+
+def _skip_reason(report: pytest.TestReport | pytest.CollectReport) -> str:
+    longrepr = report.longrepr
+    return longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+
+
+def _fail_skip_under_ci(report: pytest.TestReport | pytest.CollectReport) -> None:
+    """Turn a skip (not an expected failure) into a failure that says why it was skipped."""
+    if UNDER_CI and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"skipped under CI=true, which fails the run: {_skip_reason(report)}"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    report = yield
+    _fail_skip_under_ci(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(
+    collector: pytest.Collector,
+) -> Generator[None, pytest.CollectReport, pytest.CollectReport]:
+    report = yield
+    _fail_skip_under_ci(report)
+    return report
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ class Planted:
     model: str | None = None
     serial: str | None = None
     firmware: str | None = None
+    digital_channels: int | None = None  # a recorder's stated channel count (none analogue)
     ips: tuple[str, ...] = ()
     signals: str = ""
     notes: str = ""
@@ -93,6 +94,7 @@ HIKCAM_FW = "V5.6.2build 190701"
 NVR_MODEL = "DS-7608NI-K2"
 NVR_SN = "DS-7608NI-K20820200516CCRRE53187412WCVU"
 NVR_FW = "V4.30.085build 200916"
+NVR_CHANNELS = 8  # digital channels the NVR states in its SADP reply; no analogue inputs
 DAHUA_MODEL = "IPC-HDW1431T1-S4"
 DAHUA_SN = "6J0BC11PAG4F2D8"
 DAHUA_FW = "2.800.0000000.13.R"
@@ -124,6 +126,7 @@ PLANTED = [
         model=NVR_MODEL,
         serial=NVR_SN,
         firmware=NVR_FW,
+        digital_channels=NVR_CHANNELS,
         signals="SADP ProbeMatch, HTTP Server DNVRS-Webs + 401, TLS cert CN=www.hikvision.com "
         "OU=DVRNVR, RTSP client of the cameras, RTP sink",
     ),
@@ -599,7 +602,7 @@ def sadp_and_dhip(tl: lf.Timeline) -> None:
         IPv4Address=NVR.ip,
         IPv4Gateway=GW,
         DHCP="false",
-        DigitalChannelNum="8",
+        DigitalChannelNum=str(NVR_CHANNELS),
         SoftwareVersion=NVR_FW,
         DSPVersion="V5.0, build 200827",
         BootTime="2026-11-02 03:40:10",
@@ -1205,6 +1208,12 @@ def expected_toml() -> str:
                     lines.append(f"{key} = {_toml_str(val)}")
         if p.kind:
             lines.append(f"planted_kind = {_toml_str(p.kind)}")
+        if p.digital_channels is not None:
+            n = p.digital_channels
+            lines.append(
+                f"channels = {{ analog = 0, digital = {n}, total = {n} }}"
+                "  # its SADP reply's DigitalChannelNum"
+            )
         lines.append(f"what = {_toml_str(p.what)}")
         lines.append("")
     lines.append(

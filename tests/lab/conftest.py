@@ -1,4 +1,4 @@
-"""Lab fixtures: skip without root or `ip netns`, clear stale labs, build the planted segment."""
+"""Lab fixtures: skip (fail under CI) without root or `ip netns`; clear stale labs; the segment."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from segment import Segment, build_segment  # noqa: E402
 
 @pytest.fixture(scope="session")
 def lab_ready() -> None:
-    """Skip unless a lab can be built here; remove stale labs of ours (dead pid) first."""
+    """Skip (a failure under CI) unless a lab can be built here; remove stale labs of ours first."""
     reason = unavailable()
     if reason:
         pytest.skip(reason)

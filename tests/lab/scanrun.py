@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from netns import IFACE
 from roster import SUBNET
 from segment import Segment
@@ -57,7 +58,10 @@ def run_scan(segment: Segment, work: Path, wrap: list[str] | None = None) -> Sca
     return Scan(proc.returncode, json.loads(out.read_text()), pcap, proc.stderr, took)
 
 
-def scan_missing() -> str | None:
-    """Why `camscan scan` cannot run here (this camscan has no such command), or None."""
-    probe = subprocess.run([str(CAMSCAN), "scan", "--help"], capture_output=True, timeout=60)
-    return None if probe.returncode == 0 else "this camscan has no `scan` command"
+def require_scan() -> None:
+    """Fail, never skip, when `camscan scan --help` does not run: a broken scan command is a bug."""
+    probe = subprocess.run(
+        [str(CAMSCAN), "scan", "--help"], capture_output=True, text=True, timeout=60
+    )
+    if probe.returncode != 0:
+        pytest.fail(f"`camscan scan --help` exited {probe.returncode}: {probe.stderr[-3000:]}")

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pytest
 from expect import concern_problems, find
 from roster import DAHUA_CAM, HIK_CAM, HOSTILE
-from scanrun import CAMSCAN, Scan, run_scan, scan_missing
+from scanrun import CAMSCAN, Scan, require_scan, run_scan
 from segment import Segment, build_segment
 
 pytestmark = pytest.mark.lab
@@ -32,9 +32,7 @@ def hostile_segment(lab_ready: None, tmp_path_factory: pytest.TempPathFactory) -
 
 @pytest.fixture(scope="module")
 def scan(hostile_segment: Segment, tmp_path_factory: pytest.TempPathFactory) -> Scan:
-    reason = scan_missing()
-    if reason:
-        pytest.skip(reason)
+    require_scan()
     return run_scan(hostile_segment, tmp_path_factory.mktemp("hostile-scan"))
 
 

@@ -39,7 +39,7 @@ from roster import (
     SCANNER_MAC,
     SPOOFER,
 )
-from scanrun import Scan, run_scan, scan_missing
+from scanrun import Scan, require_scan, run_scan
 from segment import Segment, build_segment
 
 pytestmark = pytest.mark.lab
@@ -72,9 +72,7 @@ def measured(
     misbehaving_segment: Segment, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Scan, int]:
     """The scan, run as root under /usr/bin/time -v, and its peak RSS in KiB."""
-    reason = scan_missing()
-    if reason:
-        pytest.skip(reason)
+    require_scan()
     work = tmp_path_factory.mktemp("misbehaving-scan")
     timing = work / "time.txt"
     scan = run_scan(
@@ -93,8 +91,7 @@ def scan(measured: tuple[Scan, int]) -> Scan:
 @pytest.fixture(scope="module")
 def unprivileged(misbehaving_segment: Segment, tmp_path_factory: pytest.TempPathFactory) -> Scan:
     """The same scan with the raw-socket capabilities dropped: no link layer in its frames."""
-    if scan_missing():
-        pytest.skip("this camscan has no `scan` command")
+    require_scan()
     if shutil.which("capsh"):
         wrap = ["capsh", "--drop=cap_net_raw,cap_net_admin", "--", "-c"]
     elif shutil.which("setpriv"):

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from netns import IFACE, MULTICAST, Lab, _sysctl, emulator_argv, ip
 from roster import SCANNER_CIDR, SCANNER_MAC
-from scanrun import CAMSCAN, SCAN_TIMEOUT, scan_missing
+from scanrun import CAMSCAN, SCAN_TIMEOUT, require_scan
 
 pytestmark = pytest.mark.lab
 
@@ -99,9 +99,7 @@ def verdicts(report: dict[str, Any]) -> dict[str, tuple[str, str, str | None]]:
 def routed(
     request: pytest.FixtureRequest, lab_ready: None, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[list[str], dict[str, Any]]]:
-    reason = scan_missing()
-    if reason:
-        pytest.skip(reason)
+    require_scan()
     work = tmp_path_factory.mktemp("router-lab")
     cameras: list[str] = request.param
     lab, scanner = build(work, cameras)

@@ -20,7 +20,7 @@ from expect import (
     unexpected_concerns,
 )
 from roster import CLEAR, CONCERN, HIK_DEFAULT, REACHABLE_WITHOUT_ROOT
-from scanrun import CAMSCAN, Scan, run_scan, scan_missing
+from scanrun import CAMSCAN, Scan, require_scan, run_scan
 from segment import Segment
 
 pytestmark = pytest.mark.lab
@@ -28,9 +28,7 @@ pytestmark = pytest.mark.lab
 
 @pytest.fixture(scope="module")
 def scan_available() -> None:
-    reason = scan_missing()
-    if reason:
-        pytest.skip(reason)
+    require_scan()
 
 
 @pytest.fixture(scope="module")

@@ -9,22 +9,31 @@ from typing import Any
 import pytest
 
 REALCAPS = Path(__file__).resolve().parents[3] / "shared" / "realcaps"
+LISTED = Path(__file__).with_name("realcaps.txt")
 
 
-def _captures() -> list[str]:
-    manifest = REALCAPS / "MANIFEST.tsv"
-    if not manifest.is_file():
-        return ["(absent)"]
-    rows = [line.split("\t")[0] for line in manifest.read_text().splitlines()]
-    return [r for r in rows if r.endswith((".pcap", ".pcapng"))]
+def listed_captures() -> list[str]:
+    """The committed list of third-party capture names (not the captures themselves)."""
+    lines = LISTED.read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line and not line.startswith("#")]
 
 
-@pytest.mark.parametrize("name", _captures())
+def manifest_captures(manifest: Path) -> list[str]:
+    """The pcap/pcapng file names that ../shared/realcaps/MANIFEST.tsv lists."""
+    rows = [line.split("\t")[0] for line in manifest.read_text(encoding="utf-8").splitlines()]
+    return [r for r in rows if not r.startswith("#") and r.endswith((".pcap", ".pcapng"))]
+
+
+def test_the_committed_list_is_the_manifests(realcaps: Path) -> None:
+    assert listed_captures() == manifest_captures(realcaps / "MANIFEST.tsv")
+
+
+@pytest.mark.parametrize("name", listed_captures())
 def test_real_capture_has_no_device_of_concern(
     name: str, report_for: Callable[..., dict[str, Any]]
 ) -> None:
-    if name == "(absent)":
-        pytest.skip(f"third-party captures not present at {REALCAPS}")
+    if not (REALCAPS / name).is_file():
+        pytest.skip(f"third-party capture {name} not present in {REALCAPS}")
     report = report_for(REALCAPS / name)
     assert report["summary"]["of_concern"] == 0
     assert report["summary"]["suspect"] == 0
