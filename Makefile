@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint system bench bench-scan bench-estate fuzz clean golden realworld
+.PHONY: demo test lint system bench bench-scan bench-estate bench-memory fuzz clean golden realworld
 
 # setup.py builds the compiled capture reader; its C source changes reinstall it
 $(STAMP): pyproject.toml setup.py scanner/sources/_fastpath.c
@@ -41,6 +41,9 @@ bench: $(STAMP)
 	bash bench/install-tool.sh tshark
 	$(BIN)/python bench/pcap_bench.py
 
+bench-memory: $(STAMP)
+	$(BIN)/python bench/memory_attacks.py
+
 bench-scan: $(STAMP)
 	bash bench/install-tool.sh nmap
 	$(BIN)/python bench/scan_bench.py
@@ -50,7 +53,7 @@ bench-estate: $(STAMP)
 	$(BIN)/python bench/estate_bench.py
 
 fuzz: $(STAMP)
-	$(BIN)/python -m pytest tests -k fuzz --hypothesis-profile=long --hypothesis-show-statistics
+	$(BIN)/python tests/hostile/fuzz_under_limit.py tests tests/hostile/fuzz_tables.py -k fuzz --hypothesis-profile=long --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo-report.json scanner/sources/_fastpath.*.so

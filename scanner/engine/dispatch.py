@@ -432,7 +432,7 @@ class Dispatcher:
                 d.decided = True
                 d.cap = self._interest(bytes(d.buf[:DECIDE_AT]), sport)
                 if not d.cap:
-                    self.dirs[key] = False
+                    self._forget(key, d)
                     return
                 full = len(d.buf) >= d.cap
             if full:
@@ -475,10 +475,14 @@ class Dispatcher:
             return STREAM_CAP
         return 0
 
-    def _close(self, key: tuple[Any, ...], d: Direction) -> None:
+    def _forget(self, key: tuple[Any, ...], d: Direction) -> None:
+        """Stop following a direction: remember it as uninteresting, free what it held."""
         self.dirs[key] = False
         self.live.pop(key, None)
         self.stream_bytes -= d.release()
+
+    def _close(self, key: tuple[Any, ...], d: Direction) -> None:
+        self._forget(key, d)
         if d.lost:
             self.ledger.drop("stream_bytes", d.lost)
         if not d.buf or d.meta is None:
