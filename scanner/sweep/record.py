@@ -225,7 +225,7 @@ class _Recorder:
                 self.run["finished_at"], now_iso(), self.run["mode"], self.run["policy"],
                 int(summary["devices"]), int(summary["of_concern"]),
                 int(summary.get("suspect", 0)), previous,
-                json.dumps(envelope, ensure_ascii=False),
+                json.dumps(envelope),
             ),
         )  # fmt: skip
         assert row is not None
@@ -282,7 +282,7 @@ class _Recorder:
         self.store.execute(
             "UPDATE runs SET new = ?, returned = ?, changed = ?, removed = ?,"
             " present_concern = ?, present_suspects = ?, sweep = ? WHERE id = ?",
-            (*counts, concern, suspects, json.dumps(sweep, ensure_ascii=False), run_pk),
+            (*counts, concern, suspects, json.dumps(sweep), run_pk),
         )
         day = self._day(concern)
         self.store.execute(

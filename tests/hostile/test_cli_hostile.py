@@ -156,3 +156,19 @@ def test_a_file_name_that_is_not_utf8_reaches_every_format(tmp_path: Path) -> No
         assert (proc.returncode, proc.stderr) == (0, b""), fmt
     report = json.loads(camscan("pcap", name, "--format", "json", "-q", env=strict).stdout)
     assert report["run"]["inputs"] == [name]  # the escape decodes back to the same name
+
+
+def test_a_sweep_of_a_capture_whose_name_is_not_utf8_is_recorded(tmp_path: Path) -> None:
+    # Before: the run's inputs reached the history as a lone surrogate, an internal error (3)
+    # and nothing recorded.
+    name = os.fsdecode(bytes(tmp_path) + b"/\xff\xfe.pcap")
+    Path(name).write_bytes(SADP.read_bytes())
+    db, out = tmp_path / "h.sqlite3", tmp_path / "r.json"
+    proc = camscan("sweep", "--site", "s1", "--pcap", name, "--db", db, "-o", out, "-q",
+                   "--fail-on", "never")  # fmt: skip
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    swept = json.loads(out.read_bytes())
+    assert swept["run"]["inputs"] == [name]
+    stored = camscan("report", "--run", swept["sweep"]["run_id"], "--db", db, "--format", "json")
+    assert stored.returncode == 0, stored.stderr
+    assert json.loads(stored.stdout)["run"]["inputs"] == [name]
