@@ -8,6 +8,7 @@ camera keeps its verdict, and each full table says so in exactly one warning lin
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import make_floods as mf
 import pytest
 from hostile_support import measure, run_cli
 
-from scanner.engine.budget import BASELINE, MIB, SHARES, Budget
+from scanner.engine.budget import BASELINE, DEFAULT_BUDGET, MIB, SHARES, Budget
 
 BUDGET = Budget.of(128 * MIB)
 OPTIONS = ("--max-memory", "128M", "--limit-as", "1024")
@@ -98,6 +99,26 @@ def test_a_hundred_thousand_arp_hosts_give_a_bounded_report(tmp_path: Path) -> N
         line(f"{devices - listed} devices not listed in full (the report lists {listed}, "
              "surest of concern first); the summary counts them"),
     ]  # fmt: skip
+
+
+def test_a_sweep_of_many_hosts_keeps_a_bounded_history_and_a_usable_report(
+    tmp_path: Path,
+) -> None:
+    # Before: a 1M-host sweep wrote 1.26 GB of history (every device, every run) and a report
+    # that `report` and `diff` then refused. Now the run lists what the budget's report table
+    # holds and counts the rest, and the history keeps only what the report lists.
+    hosts, listed = 30_000, Budget.of(DEFAULT_BUDGET).cap("listed")
+    db, out = tmp_path / "h.sqlite3", tmp_path / "r.json"
+    capture = mf.write("arp_hosts", tmp_path, hosts)
+    proc = run_cli("sweep", "--site", "s1", "--pcap", capture, "--db", db, "-o", out, "-q",
+                   "--fail-on", "never")  # fmt: skip
+    assert (proc.returncode, proc.stderr) == (0, b"")
+    report = json.loads(out.read_bytes())
+    assert len(report["devices"]) == listed < report["summary"]["devices"]
+    assert f"mac:{mc.HONEST.mac}" in {d["id"] for d in report["devices"]}
+    assert out.stat().st_size < listed * 1024 and db.stat().st_size < listed * 1024
+    for command in (("diff", out, out), ("report", out, "--format", "csv")):
+        assert run_cli(*command).returncode == 0, command
 
 
 def test_hikvision_looking_hosts_leave_room_for_the_real_camera(tmp_path: Path) -> None:
