@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from scanner import files as outfiles
 from scanner.cli import outputs, process
 from scanner.cli.common import (
     Format,
@@ -114,9 +115,12 @@ def sweep_cmd(
     for template in reports.values():
         outputs.refuse_protected(Path(template), protected)
     cfg = dataclasses.replace(cfg, reports=reports)
-    result = run_sweep(cfg)
+    # "-", /dev/stdout, /dev/fd/1: the plan leaves them out of its targets; the JSON goes there
+    to_stdout = any(p == "-" or outfiles.own_descriptor(p) == 1 for p in output or [])
+    result = run_sweep(
+        cfg, emit=lambda done: _print_sweep(done, to_stdout, fmt or Format.table, quiet)
+    )
     report = result.report
-    _print_sweep(report, "-" in (output or []), fmt or Format.table, quiet)
     if not quiet:
         errors = console(stderr=True)
         errors.print(f"camscan: {summary_line(report)}", markup=False, soft_wrap=True)
@@ -129,17 +133,27 @@ def sweep_cmd(
 
 
 def _print_sweep(report: dict[str, Any], json_to_stdout: bool, fmt: Format, quiet: bool) -> None:
+    """The sweep's report on stdout, flushed: run before the commit, so a full or closed stdout
+    leaves the run unrecorded (StdoutFailed, BrokenPipeError)."""
     from scanner.output import table
     from scanner.output.render import render
 
     if json_to_stdout or fmt is Format.json:
-        sys.stdout.write(render(report, "json"))
+        process.write_stdout(render(report, "json"))
     elif fmt in (Format.ndjson, Format.csv):
-        sys.stdout.write(render(report, fmt.value))
+        process.write_stdout(render(report, fmt.value))
     elif not quiet:
         out = console()
-        table.render_table(report, out)
-        _print_diff(report["sweep"], report["devices"], out)
+        try:
+            table.render_table(report, out)
+            _print_diff(report["sweep"], report["devices"], out)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise process.StdoutFailed(
+                f"cannot write to standard output: {exc.strerror or exc}"
+            ) from None
+    process.flush_stdout()
 
 
 def history_cmd(

@@ -70,12 +70,17 @@ def collect(spec: SourceSpec, policy: str) -> dict[str, Any]:
     return app.findings(run, db, pol)
 
 
-def run_sweep(config: SweepConfig, source: Source = collect) -> SweepResult:
+def run_sweep(
+    config: SweepConfig,
+    source: Source = collect,
+    emit: Callable[[dict[str, Any]], None] | None = None,
+) -> SweepResult:
     """Collect, record and report one sweep while holding the site's lock.
 
     The reports are written to temporary files inside the history transaction and renamed into
-    place after it commits: a report that cannot be written leaves the run unrecorded, so the
-    next sweep alerts again on what this one found.
+    place after it commits, and `emit` (the report on standard output) runs before the commit
+    too: a report that cannot be written or printed leaves the run unrecorded, so the next
+    sweep alerts again on what this one found.
     """
     check_report_templates(config.reports)
     with site_lock(lock_anchor(config.db), config.site, config.lock_timeout):
@@ -89,6 +94,8 @@ def run_sweep(config: SweepConfig, source: Source = collect) -> SweepResult:
             report = sweep_report(findings, recorded)
             report["sweep"]["history"] = history.latest(config.site)  # this run included
             holder.append(Staged(report, stage_reports(report, config.reports)))
+            if emit is not None:
+                emit(report)
             return holder[-1]
 
         try:

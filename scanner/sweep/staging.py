@@ -1,4 +1,9 @@
-"""Report files written in two steps: temporary files first, renamed into place once it is safe."""
+"""Report files written in two steps: temporary files first, renamed into place once it is safe.
+
+A character device, a FIFO or one of the process's own descriptors (/dev/stdout) cannot be
+replaced by rename: it is written in place at once, before the run is committed, so a failure
+there still leaves the run unrecorded.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from scanner import files
 from scanner.errors import InputError, RuntimeFailure
 
 
@@ -18,9 +24,13 @@ class StagedFiles:
         self.pending: list[tuple[Path, Path, int | None]] = []  # (temporary, target, mode)
 
     def add(self, target: Path, text: str) -> None:
-        """Write `text` (UTF-8) to a synced temporary file beside `target`."""
-        mode = _existing_mode(target)
+        """Write `text` (UTF-8) to a synced temporary file beside `target` (in place to a
+        device, FIFO or descriptor)."""
         data = text.encode("utf-8", "backslashreplace")
+        if _in_place(target):
+            files.write_file(target, data)
+            return
+        mode = _existing_mode(target)
         try:
             fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         except OSError as exc:
@@ -58,6 +68,17 @@ class StagedFiles:
             with contextlib.suppress(OSError):
                 tmp.unlink()
         self.pending = []
+
+
+def _in_place(target: Path) -> bool:
+    """Whether `target` is written in place: one of our descriptors, a device or a FIFO."""
+    if files.own_descriptor(target) is not None:
+        return True
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        return False  # a new path, or one _existing_mode explains
+    return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
 def _existing_mode(target: Path) -> int | None:

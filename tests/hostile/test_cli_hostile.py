@@ -172,3 +172,76 @@ def test_a_sweep_of_a_capture_whose_name_is_not_utf8_is_recorded(tmp_path: Path)
     stored = camscan("report", "--run", swept["sweep"]["run_id"], "--db", db, "--format", "json")
     assert stored.returncode == 0, stored.stderr
     assert json.loads(stored.stdout)["run"]["inputs"] == [name]
+
+
+def runs_in(db: Path) -> int:
+    """How many runs the history at `db` holds."""
+    with sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True) as conn:
+        (count,) = conn.execute("SELECT count(*) FROM runs").fetchone()
+    return int(count)
+
+
+def sweep(db: Path, *extra: str | Path, **kw: Any) -> subprocess.CompletedProcess[bytes]:
+    """A sweep of the SADP capture into `db` that never fails on its findings."""
+    return camscan("sweep", "--site", "s1", "--pcap", SADP, "--db", db, "--fail-on", "new",
+                   *extra, **kw)  # fmt: skip
+
+
+@pytest.mark.parametrize("how", [("--format", "json", "-q"), ()], ids=["json", "table"])
+def test_a_sweep_whose_stdout_is_full_records_nothing(tmp_path: Path, how: tuple[str, ...]) -> None:
+    # Before: the run was committed, then printing it failed (internal error, exit 3): the alert
+    # it carried was gone, the next sweep said new=[].
+    db = tmp_path / "h.sqlite3"
+    with open("/dev/full", "wb") as full:
+        proc = sweep(db, *how, stdout=full)
+    assert one_line(proc, 3).endswith(
+        "camscan: cannot write to standard output: No space left on device"
+    )
+    assert runs_in(db) == 0
+    again = sweep(db, "--format", "json", "-q")
+    assert again.returncode == 1  # --fail-on new: the devices are still new
+    assert len(json.loads(again.stdout)["sweep"]["new"]) == 2
+
+
+def test_a_sweep_whose_reader_went_away_exits_quietly_and_records_nothing(tmp_path: Path) -> None:
+    db = tmp_path / "h.sqlite3"
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", ENTRY, "sweep", "--site", "s1", "--pcap", str(SADP), "--db",
+         str(db), "--format", "json", "-q"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # as `| head` would, before the sweep prints
+    err = proc.stderr.read()
+    assert (proc.wait(120), err) == (141, b"")
+    assert runs_in(db) == 0
+
+
+def test_a_sweep_report_to_a_full_device_records_nothing(tmp_path: Path) -> None:
+    # Before: -o naming a device was refused; now it is written in place, before the commit.
+    db = tmp_path / "h.sqlite3"
+    proc = sweep(db, "-o", "/dev/full", "-q")
+    assert one_line(proc, 3) == "camscan: cannot write to /dev/full: No space left on device"
+    assert runs_in(db) == 0 and Path("/dev/full").is_char_device()
+
+
+def test_a_sweep_report_to_a_fifo_is_written_in_place(tmp_path: Path) -> None:
+    db, fifo = tmp_path / "h.sqlite3", tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    proc = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    done = sweep(db, "-o", fifo, "--format", "json", "-q", stdout=subprocess.DEVNULL)
+    report, _ = proc.communicate(timeout=120)
+    assert (done.returncode, done.stderr) == (1, b"")  # two new devices
+    assert json.loads(report)["sweep"]["new"] and fifo.is_fifo()
+    assert runs_in(db) == 1
+
+
+@pytest.mark.parametrize("name", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_a_sweep_report_to_dev_stdout_reaches_stdout(tmp_path: Path, name: str) -> None:
+    # Before: the report was silently dropped (the name is stdout, not a file to stage).
+    db = tmp_path / "h.sqlite3"
+    proc = sweep(db, "-o", name, "-q")
+    assert proc.returncode == 1, proc.stderr
+    assert len(json.loads(proc.stdout)["sweep"]["new"]) == 2
+    assert runs_in(db) == 1
