@@ -125,7 +125,8 @@ def sweep_cmd(
         errors = console(stderr=True)
         errors.print(f"camscan: {summary_line(report)}", markup=False, soft_wrap=True)
         for path in result.written:
-            errors.print(f"camscan: report written to {path}", markup=False, soft_wrap=True)
+            note = terminal_safe(f"camscan: report written to {path}", 1000)
+            errors.print(note, markup=False, soft_wrap=True)
     if result.sync is not None:
         _print_sync(result.sync, quiet)
     if policy_broken(report, cfg.fail_on):
@@ -312,17 +313,17 @@ def _print_sync(outcome: Any, quiet: bool) -> None:
     """One line on stderr: what reached the centre, or why the runs still wait."""
     errors = console(stderr=True)
     if outcome.error is not None:
-        errors.print(
+        line = (
             f"camscan: warning: runs not forwarded ({outcome.error}); {outcome.waiting} run(s) "
-            "wait in the local history for the next sync",
-            markup=False, soft_wrap=True,
-        )  # fmt: skip
+            "wait in the local history for the next sync"
+        )
+        errors.print(terminal_safe(line, 1000), markup=False, soft_wrap=True)
     elif not quiet:
-        errors.print(
+        line = (
             f"camscan: sync {outcome.target}: {outcome.stored} run(s) stored, "
-            f"{outcome.already} already there",
-            markup=False, soft_wrap=True,
-        )  # fmt: skip
+            f"{outcome.already} already there"
+        )
+        errors.print(terminal_safe(line, 1000), markup=False, soft_wrap=True)
 
 
 def _render(report: dict[str, Any], fmt: str, render: Any) -> str:

@@ -245,3 +245,12 @@ def test_a_sweep_report_to_dev_stdout_reaches_stdout(tmp_path: Path, name: str) 
     assert proc.returncode == 1, proc.stderr
     assert len(json.loads(proc.stdout)["sweep"]["new"]) == 2
     assert runs_in(db) == 1
+
+
+def test_escape_sequences_in_a_sweep_report_path_never_reach_stderr(tmp_path: Path) -> None:
+    # Before: "report written to" printed the path raw, escape sequences and all.
+    out = tmp_path / "r\x1b]0;pwned\x07\x1b[2J\u202ez.json"
+    proc = sweep(tmp_path / "h.sqlite3", "-o", out)
+    assert proc.returncode == 1 and out.is_file()
+    *_, written = proc.stderr.decode().splitlines()
+    assert written == f"camscan: report written to {tmp_path}/rz.json"
