@@ -254,3 +254,26 @@ def test_escape_sequences_in_a_sweep_report_path_never_reach_stderr(tmp_path: Pa
     assert proc.returncode == 1 and out.is_file()
     *_, written = proc.stderr.decode().splitlines()
     assert written == f"camscan: report written to {tmp_path}/rz.json"
+
+
+def test_sigterm_while_a_sweep_stages_its_reports_leaves_no_file_and_no_run(
+    tmp_path: Path,
+) -> None:
+    # SIGTERM arrives while a report is being synced, the moment its temporary file exists.
+    prelude = (
+        "import os, signal\n"
+        "real = os.fsync\n"
+        "def fsync(fd): os.kill(os.getpid(), signal.SIGTERM); real(fd)\n"
+        "os.fsync = fsync\n"
+    )
+    reports, db = tmp_path / "reports", tmp_path / "h.sqlite3"
+    reports.mkdir()
+    argv = ["sweep", "--site", "s1", "--pcap", str(SADP), "--db", str(db), "-q",
+            "-o", str(reports / "r.json"), "-o", str(reports / "r.html")]  # fmt: skip
+    proc = subprocess.run(
+        [sys.executable, "-c", prelude + ENTRY, *argv], cwd=REPO, capture_output=True,
+        timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)}, check=False,
+    )  # fmt: skip
+    assert (proc.returncode, proc.stderr) == (143, b"camscan: terminated\n")
+    assert list(reports.iterdir()) == []
+    assert runs_in(db) == 0
