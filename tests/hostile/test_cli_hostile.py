@@ -229,9 +229,13 @@ def test_a_sweep_report_to_a_full_device_records_nothing(tmp_path: Path) -> None
 def test_a_sweep_report_to_a_fifo_is_written_in_place(tmp_path: Path) -> None:
     db, fifo = tmp_path / "h.sqlite3", tmp_path / "report.fifo"
     os.mkfifo(fifo)
-    proc = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
-    done = sweep(db, "-o", fifo, "--format", "json", "-q", stdout=subprocess.DEVNULL)
-    report, _ = proc.communicate(timeout=120)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    try:
+        done = sweep(db, "-o", fifo, "--format", "json", "-q", stdout=subprocess.DEVNULL)
+        report, _ = reader.communicate(timeout=120)
+    finally:
+        reader.kill()  # a sweep that never opened the FIFO leaves its reader waiting
+        reader.wait()
     assert (done.returncode, done.stderr) == (1, b"")  # two new devices
     assert json.loads(report)["sweep"]["new"] and fifo.is_fifo()
     assert runs_in(db) == 1
