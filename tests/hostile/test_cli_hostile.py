@@ -181,9 +181,11 @@ def runs_in(db: Path) -> int:
     return int(count)
 
 
-def sweep(db: Path, *extra: str | Path, **kw: Any) -> subprocess.CompletedProcess[bytes]:
-    """A sweep of the SADP capture into `db` that never fails on its findings."""
-    return camscan("sweep", "--site", "s1", "--pcap", SADP, "--db", db, "--fail-on", "new",
+def sweep(
+    db: Path, *extra: str | Path, pcap: str | Path = SADP, **kw: Any
+) -> subprocess.CompletedProcess[bytes]:
+    """A sweep of `pcap` (the SADP capture) into `db`, failing only on new devices."""
+    return camscan("sweep", "--site", "s1", "--pcap", pcap, "--db", db, "--fail-on", "new",
                    *extra, **kw)  # fmt: skip
 
 
@@ -281,3 +283,21 @@ def test_sigterm_while_a_sweep_stages_its_reports_leaves_no_file_and_no_run(
     assert (proc.returncode, proc.stderr) == (143, b"camscan: terminated\n")
     assert list(reports.iterdir()) == []
     assert runs_in(db) == 0
+
+
+@pytest.mark.parametrize("source", ["fifo", "-", "/dev/stdin"])
+def test_a_sweep_reads_a_fifo_or_a_pipe_as_a_stream(tmp_path: Path, source: str) -> None:
+    db = tmp_path / "h.sqlite3"
+    if source == "fifo":
+        fifo = tmp_path / "capture.fifo"
+        os.mkfifo(fifo)
+        writer = subprocess.Popen(["cp", str(SADP), str(fifo)])
+        try:
+            proc = sweep(db, "--format", "json", "-q", pcap=fifo)
+        finally:
+            writer.kill()
+            writer.wait()
+    else:
+        proc = sweep(db, "--format", "json", "-q", pcap=source, input=SADP.read_bytes())
+    assert (proc.returncode, proc.stderr) == (1, b"")
+    assert len(json.loads(proc.stdout)["sweep"]["new"]) == 2 and runs_in(db) == 1
