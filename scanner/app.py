@@ -7,6 +7,7 @@ tests call these functions and nothing below them.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -22,7 +23,7 @@ from scanner.engine.dispatch import Dispatcher
 from scanner.engine.subnets import Network
 from scanner.errors import CaptureFormatError
 from scanner.model import Observation
-from scanner.sources import fast
+from scanner.sources import fast, parallel
 from scanner.sources.capture import STDIN, ReadState, display_name, read_records
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from scanner.active.run import ScanConfig
     from scanner.active.settings import ScanSettings
 
+log = logging.getLogger(__name__)
 # (index of the input, offset in it as stored or None for a stream, frames of it so far)
 FileProgress = Callable[[int, int | None, int], None]
 PROGRESS_EVERY = 1 << 16
@@ -126,35 +128,64 @@ def analyse_files(
     policy: Policy,
     progress: FileProgress | None = None,
     limits: Limits | None = None,
+    jobs: int = 1,
 ) -> Run:
-    """Stream every capture through one session; unreadable files are reported, not fatal."""
+    """Stream every capture through one session; unreadable files are reported, not fatal.
+
+    With `jobs` > 1, worker processes read the captures (a large one in parts) and the report is
+    the serial one (scanner/sources/parallel.py); where that cannot be ensured, it runs serially.
+    """
+    if parallel.available(jobs):
+        try:
+            return _analyse(paths, db, policy, progress, limits, jobs)
+        except parallel.Abandoned as why:
+            log.info("parallel reading abandoned (%s): reading serially", why)
+    return _analyse(paths, db, policy, progress, limits, 1)
+
+
+def _analyse(
+    paths: Sequence[Path],
+    db: VendorDB,
+    policy: Policy,
+    progress: FileProgress | None,
+    limits: Limits | None,
+    jobs: int,
+) -> Run:
     run = Run("pcap", [str(p) for p in paths], time.time())
     session = Session(db, policy, limits=limits)
+    names = ["stdin" if str(p) == STDIN else p.name for p in paths]
+    workers = (
+        parallel.Readers(list(paths), jobs, session.ledger.budget, names) if jobs > 1 else None
+    )
     frames = octets = 0
-    for index, path in enumerate(paths):
-        name = display_name(path)
-        state = ReadState(path=name)
-        session.name("stdin" if str(path) == STDIN else path.name)
-        try:
-            _replay(session.dispatcher, path, state, progress, index)
-        except CaptureFormatError as exc:
-            run.unreadable.append(str(exc))
-            continue
-        except KeyboardInterrupt:
+    try:
+        for index, path in enumerate(paths):
+            name = display_name(path)
+            state = ReadState(path=name)
+            session.name(names[index])
+            try:
+                _replay(session.dispatcher, path, state, progress, index, workers)
+            except CaptureFormatError as exc:
+                run.unreadable.append(str(exc))
+                continue
+            except KeyboardInterrupt:
+                run.warnings.extend(state.warnings)
+                run.interrupt(f"frame {state.frames} of {name}")
+                break
+            finally:
+                frames += state.frames
+                octets += state.bytes
+            if state.damaged and not state.frames:
+                # damage before the first frame: nothing to show; the damage is the last warning
+                run.unreadable.append(state.warnings[-1])
+                continue
             run.warnings.extend(state.warnings)
-            run.interrupt(f"frame {state.frames} of {name}")
-            break
-        finally:
-            frames += state.frames
-            octets += state.bytes
-        if state.damaged and not state.frames:
-            # damage before the first frame: nothing to show; the damage is the last warning
-            run.unreadable.append(state.warnings[-1])
-            continue
-        run.warnings.extend(state.warnings)
-        if not state.frames:
-            run.warnings.append(f"{name}: the capture holds no frames")
-        session.dispatcher.flush()
+            if not state.frames:
+                run.warnings.append(f"{name}: the capture holds no frames")
+            session.dispatcher.flush()
+    finally:
+        if workers is not None:
+            workers.close()
     return session.close(run, frames, octets)
 
 
@@ -164,7 +195,10 @@ def _replay(
     state: ReadState,
     progress: FileProgress | None,
     index: int = 0,
+    workers: parallel.Readers | None = None,
 ) -> None:
+    if workers is not None and workers.replay(index, path, state, dispatcher, _at(progress, index)):
+        return  # read in worker processes, merged here
     if fast.replay(path, state, dispatcher, _at(progress, index)):
         return  # compiled: bulk frames dropped in C, the rest given to the dispatcher
     frame = dispatcher.frame

@@ -50,6 +50,17 @@ def pcap(
     fail_on: FailOnOpt = FailOn.never,
     max_memory: MaxMemoryOpt = DEFAULT_MAX_MEMORY,
     local_net: LocalNetOpt = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            help="Processes reading the captures (a large one in parts); the report is the "
+            "same for any N. Default: the CPUs this process may use.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = 0,
 ) -> None:
@@ -58,12 +69,14 @@ def pcap(
     from scanner import app
 
     bounds = limits(max_memory, local_net)
+    if jobs is not None and not 1 <= jobs <= 256:
+        raise InputError(f"--jobs must be between 1 and 256, not {jobs}")
     if sum(1 for f in files if str(f) == STDIN) > 1:
         raise InputError("'-' (standard input) can be read only once")
     chosen = outputs.plan(output, fmt, refuse=files)
     db, pol = load_policy(policy)
     with _Progress(files, quiet) as progress:
-        run = app.analyse_files(files, db, pol, progress, bounds)
+        run = app.analyse_files(files, db, pol, progress, bounds, jobs or _cpus())
     report = app.findings(run, db, pol)
     for line in run.unreadable:
         say(line)  # one line per file; say() defuses escape sequences in file names
@@ -132,3 +145,11 @@ class _Progress:
     def __exit__(self, *exc: object) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on (fewer than the machine's in a container or taskset)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1

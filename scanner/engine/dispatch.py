@@ -365,8 +365,11 @@ class Dispatcher:
         key = (decoder, memo_payload, vlan, smac, sip, dmac, dip, sport, dport)
         cached = self.memo.get(key)
         if cached is None:
+            errors = self.decode_errors
             cached = tuple(self._decode(decoder, payload, meta))
-            if len(payload) <= MEMO_PAYLOAD:
+            # a payload a decoder fails on is not remembered: each copy counts as an error, so
+            # the count does not depend on what was read before (--jobs reads in parts)
+            if len(payload) <= MEMO_PAYLOAD and self.decode_errors == errors:
                 if len(self.memo) >= MEMO_ENTRIES or self.memo_bytes > self.max_memo_bytes:
                     self.memo.clear()
                     self.memo_bytes = 0

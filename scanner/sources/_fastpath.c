@@ -18,6 +18,7 @@
 #include <Python.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -49,10 +50,13 @@ typedef struct {
     /* dispatcher */
     PyObject *dispatcher, *sightings, *pairs, *see, *dirs, *ipv4, *general, *errors;
     PyObject *progress, *udp_table;
+    PyObject *touch, *touched; /* a recording stream table's first-look hook and its record */
     unsigned char udp[8192]; /* port bitmap of the UDP decoders */
     unsigned char p2p[32];   /* first-byte bitmap of P2P payloads */
     /* counts */
     long long frame_no, frames, bytes, decode_errors, every;
+    long long end; /* stop at the first record or block starting at or after this offset */
+    int reached_end;
     PairSlot pair_cache[PAIR_CACHE];
     DirSlot dir_cache[DIR_CACHE];
 } Ctx;
@@ -127,10 +131,21 @@ static int refresh(Ctx *c) {
     Py_XDECREF(c->pairs);
     Py_XDECREF(c->see);
     Py_XDECREF(c->dirs);
+    Py_CLEAR(c->touch);
+    Py_CLEAR(c->touched);
     c->pairs = PyObject_GetAttrString(c->sightings, "pairs");
     c->see = PyObject_GetAttrString(c->sightings, "see");
     c->dirs = PyObject_GetAttrString(c->dispatcher, "dirs");
-    return (c->pairs && c->see && c->dirs) ? 0 : -1;
+    if (!(c->pairs && c->see && c->dirs)) return -1;
+    /* a dict subclass that records what is looked at (scanner/sources/parallel.py): its storage
+     * is read directly, and its _look(key) is called the first time a key is looked at */
+    if (PyDict_Check(c->dirs) && !PyDict_CheckExact(c->dirs) &&
+        PyObject_HasAttrString(c->dirs, "_look")) {
+        c->touch = PyObject_GetAttrString(c->dirs, "_look");
+        c->touched = c->touch ? PyObject_GetAttrString(c->dirs, "before") : NULL;
+        if (c->touched == NULL || !PyDict_Check(c->touched)) return -1;
+    }
+    return 0;
 }
 
 /* After a call into Python: a frame error is counted (as the fast path's except clause does),
@@ -158,6 +173,15 @@ static int forward_ipv4(Ctx *c, double ts, const unsigned char *d, Py_ssize_t n)
                                         Py_None, (const char *)d + 6, (Py_ssize_t)6,
                                         (const char *)d, (Py_ssize_t)6, Py_True);
     return settle(c, r);
+}
+
+/* mapping.get(key) for a mapping that is not exactly a dict (a tuple key is one argument) */
+static PyObject *call_get(PyObject *mapping, PyObject *key) {
+    PyObject *name = PyUnicode_InternFromString("get");
+    if (name == NULL) return NULL;
+    PyObject *v = PyObject_CallMethodOneArg(mapping, name, key);
+    Py_DECREF(name);
+    return v;
 }
 
 static inline unsigned mix(const unsigned char *p, int n) {
@@ -206,7 +230,7 @@ static int sighting(Ctx *c, double ts, const unsigned char *d) {
         if (seen == NULL && PyErr_Occurred()) return -1;
         Py_XINCREF(seen);
     } else {
-        seen = PyObject_CallMethod(c->pairs, "get", "O", key);
+        seen = call_get(c->pairs, key);
         if (seen == NULL) return -1;
         if (seen == Py_None) Py_CLEAR(seen);
     }
@@ -240,12 +264,21 @@ static int sighting(Ctx *c, double ts, const unsigned char *d) {
 static int dead_direction(Ctx *c, const unsigned char *d, unsigned sport, unsigned dport) {
     PyObject *key = dir_key(c, d, sport, dport);
     if (key == NULL) return -1;
-    if (PyDict_CheckExact(c->dirs)) {
+    if (c->touch != NULL) {
+        int known = PyDict_Contains(c->touched, key);
+        if (known < 0) return -1;
+        if (!known) {
+            PyObject *r = PyObject_CallOneArg(c->touch, key);
+            if (r == NULL) return -1;
+            Py_DECREF(r);
+        }
+    }
+    if (PyDict_CheckExact(c->dirs) || c->touch != NULL) {
         PyObject *v = PyDict_GetItemWithError(c->dirs, key);
         if (v == NULL && PyErr_Occurred()) return -1;
         return v == Py_False;
     }
-    PyObject *v = PyObject_CallMethod(c->dirs, "get", "O", key);
+    PyObject *v = call_get(c->dirs, key);
     if (v == NULL) return -1;
     int dead = v == Py_False;
     Py_DECREF(v);
@@ -302,6 +335,10 @@ static int tick(Ctx *c) {
 /* Returns the offset where Python must take over, -1 at a clean end, -2 on error. */
 static long long read_pcap(Ctx *c, int big, double scale, int linktype, long long max_frame) {
     for (;;) {
+        if (offset(c) >= c->end) {
+            c->reached_end = 1;
+            return offset(c);
+        }
         if (fill(c, 16) < 0) return -2;
         if (avail(c) < 16) return avail(c) ? offset(c) : -1;
         const unsigned char *h = c->buf + c->pos;
@@ -354,6 +391,10 @@ static long long read_pcapng(Ctx *c, int big, Link *links, int *nlinks, long lon
                              long long max_block, long long max_kept) {
     for (;;) {
         long long start = offset(c);
+        if (start >= c->end) {
+            c->reached_end = 1;
+            return start;
+        }
         if (fill(c, 8) < 0) return -2;
         if (avail(c) < 8) return avail(c) ? start : -1;
         const unsigned char *h = c->buf + c->pos;
@@ -425,6 +466,80 @@ static long long read_pcapng(Ctx *c, int big, Link *links, int *nlinks, long lon
     }
 }
 
+/* ---- finding a record boundary ------------------------------------------------------------ */
+
+#define SYNC_RECORDS 16   /* consecutive plausible records that make a boundary believable */
+#define SYNC_WINDOW (1u << 20)
+
+/* A plausible chain of SYNC_RECORDS pcap records (or the end of the file) starting at p. */
+static int pcap_chain(const unsigned char *p, size_t left, int eof, int big, uint32_t frac_max,
+                      long long max_frame) {
+    for (int n = 0; n < SYNC_RECORDS; n++) {
+        if (left == 0 && eof) return 1;
+        if (left < 16) return 0;
+        uint32_t frac = u32(p + 4, big), incl = u32(p + 8, big), orig = u32(p + 12, big);
+        if (frac >= frac_max || (long long)incl > max_frame || orig < incl || incl < 14)
+            return 0;
+        if (left < 16 + (size_t)incl) return 0; /* cut: damage, or beyond what was read */
+        p += 16 + incl;
+        left -= 16 + incl;
+    }
+    return 1;
+}
+
+/* A plausible chain of pcapng blocks: known types, sane lengths, trailing length repeated. */
+static int pcapng_chain(const unsigned char *p, size_t left, int eof, int big, long long max_kept) {
+    for (int n = 0; n < SYNC_RECORDS; n++) {
+        if (left == 0 && eof) return 1;
+        if (left < 12) return 0;
+        uint32_t btype = u32(p, big), blen = u32(p + 4, big);
+        if (btype != EPB && btype != SPB && btype != OPB && btype != IDB) return 0;
+        if (blen < 12 || blen % 4 || (long long)blen > max_kept || left < blen) return 0;
+        if (u32(p + blen - 4, big) != blen) return 0;
+        p += blen;
+        left -= blen;
+    }
+    return 1;
+}
+
+PyDoc_STRVAR(sync_doc,
+"sync(fd, offset, pcapng, big_endian, nanoseconds, max_frame, max_kept)\n"
+"--\n\n"
+"The first offset at or after `offset` where a believable chain of records (pcap) or packet\n"
+"blocks (pcapng) starts, or None within 1 MiB. A guess: whoever uses it checks it against\n"
+"the offset a reader reached from the start of the file.");
+
+static PyObject *find_boundary(PyObject *self, PyObject *args) {
+    (void)self;
+    int fd, pcapng, big, nano;
+    long long at, max_frame, max_kept;
+    if (!PyArg_ParseTuple(args, "iLpppLL", &fd, &at, &pcapng, &big, &nano, &max_frame,
+                          &max_kept))
+        return NULL;
+    size_t want = SYNC_WINDOW + (size_t)SYNC_RECORDS * (size_t)(max_kept + 16);
+    unsigned char *buf = PyMem_RawMalloc(want);
+    if (buf == NULL) return PyErr_NoMemory();
+    ssize_t got = 0, n;
+    Py_BEGIN_ALLOW_THREADS
+    while ((size_t)got < want && (n = pread(fd, buf + got, want - (size_t)got, at + got)) > 0)
+        got += n;
+    Py_END_ALLOW_THREADS
+    int eof = (size_t)got < want;
+    PyObject *found = NULL;
+    for (size_t i = 0; i < SYNC_WINDOW && i < (size_t)got; i++) {
+        int ok = pcapng ? pcapng_chain(buf + i, (size_t)got - i, eof, big, max_kept)
+                        : pcap_chain(buf + i, (size_t)got - i, eof, big,
+                                     nano ? 1000000000u : 1000000u, max_frame);
+        if (ok) {
+            found = PyLong_FromLongLong(at + (long long)i);
+            break;
+        }
+    }
+    PyMem_RawFree(buf);
+    if (found == NULL && !PyErr_Occurred()) Py_RETURN_NONE;
+    return found;
+}
+
 /* ---- module ----------------------------------------------------------------------------- */
 
 static int bitmap(PyObject *items, unsigned char *map, size_t bits) {
@@ -451,6 +566,8 @@ static void release(Ctx *c) {
     Py_XDECREF(c->pairs);
     Py_XDECREF(c->see);
     Py_XDECREF(c->dirs);
+    Py_XDECREF(c->touch);
+    Py_XDECREF(c->touched);
     Py_XDECREF(c->ipv4);
     Py_XDECREF(c->general);
     Py_XDECREF(c->udp_table);
@@ -460,11 +577,12 @@ static void release(Ctx *c) {
 
 PyDoc_STRVAR(replay_doc,
 "replay(fd, offset, pcapng, big_endian, scale, linktype, links, dispatcher, errors, progress,\n"
-"       every, max_frame, max_block, max_kept, frame_no, counts)\n"
+"       every, max_frame, max_block, max_kept, frame_no, counts, end=2**63-1)\n"
 "--\n\n"
 "Feed the records of the file `fd` from `offset` to the dispatcher; return (stop, frames,\n"
-"bytes, frame_no, links): stop is None at a clean end of file, else the offset where the\n"
-"Python reader must continue; links are the pcapng interfaces known at that point, as\n"
+"bytes, frame_no, links, at_end): stop is None at a clean end of file, else the offset where\n"
+"reading stopped: the first record starting at or after `end` (at_end True), or where the\n"
+"Python reader must continue (at_end False); links are the pcapng interfaces known there, as\n"
 "(link type, seconds per tick, frames read from it here). The list\n"
 "`counts` is set to [frames, bytes, offset reached] however replay() ends (also on an error).");
 
@@ -473,10 +591,11 @@ static PyObject *replay(PyObject *self, PyObject *args) {
     int fd, pcapng, big, linktype;
     long long start, every, max_frame, max_block, max_kept, frame_no;
     double scale;
+    long long end = LLONG_MAX;
     PyObject *links_in, *dispatcher, *errors, *progress, *counts;
-    if (!PyArg_ParseTuple(args, "iLppdiOOOOLLLLLO", &fd, &start, &pcapng, &big, &scale,
+    if (!PyArg_ParseTuple(args, "iLppdiOOOOLLLLLO|L", &fd, &start, &pcapng, &big, &scale,
                           &linktype, &links_in, &dispatcher, &errors, &progress, &every,
-                          &max_frame, &max_block, &max_kept, &frame_no, &counts))
+                          &max_frame, &max_block, &max_kept, &frame_no, &counts, &end))
         return NULL;
     Ctx *c = PyMem_RawCalloc(1, sizeof(Ctx));
     if (c == NULL) return PyErr_NoMemory();
@@ -492,6 +611,7 @@ static PyObject *replay(PyObject *self, PyObject *args) {
     c->progress = progress;
     c->every = every;
     c->frame_no = frame_no;
+    c->end = end;
     PyObject *result = NULL;
     Link links[MAX_LINKS];
     int nlinks = 0;
@@ -535,11 +655,11 @@ static PyObject *replay(PyObject *self, PyObject *args) {
             }
             if (known != NULL) {
                 if (stop == -1)
-                    result = Py_BuildValue("(OLLLN)", Py_None, c->frames, c->bytes, c->frame_no,
-                                           known);
+                    result = Py_BuildValue("(OLLLNO)", Py_None, c->frames, c->bytes, c->frame_no,
+                                           known, Py_False);
                 else
-                    result = Py_BuildValue("(LLLLN)", stop, c->frames, c->bytes, c->frame_no,
-                                           known);
+                    result = Py_BuildValue("(LLLLNO)", stop, c->frames, c->bytes, c->frame_no,
+                                           known, c->reached_end ? Py_True : Py_False);
             }
         }
     }
@@ -558,6 +678,7 @@ static PyObject *replay(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"replay", replay, METH_VARARGS, replay_doc},
+    {"sync", find_boundary, METH_VARARGS, sync_doc},
     {NULL, NULL, 0, NULL},
 };
 

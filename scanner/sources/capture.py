@@ -471,7 +471,7 @@ def _read_pcapng(
         elif btype == _SPB:
             record = _simple_block(body, endian, links)
         else:
-            links.append(_interface(body, endian))
+            links.append(interface_of(body, endian))
             continue
         if record is None:
             _corrupt_block(state, start)
@@ -511,7 +511,7 @@ def _read_shb(stream: _Stream, state: ReadState, first: bytes | None = None) -> 
     return endian
 
 
-def _interface(body: bytes, endian: str) -> tuple[int, float]:
+def interface_of(body: bytes, endian: str) -> tuple[int, float]:
     """Link type and timestamp resolution of an Interface Description Block body."""
     if len(body) < 12:
         return (0xFFFF, 1e-6)

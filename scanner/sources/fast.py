@@ -28,6 +28,11 @@ except ImportError:  # built without a C compiler: the pure-Python reader does e
     _compiled = None
 
 
+def compiled() -> Any:
+    """The compiled module (callers check available() first)."""
+    return _compiled
+
+
 def available() -> bool:
     """Whether the compiled reader is installed and not disabled by CAMSCAN_PURE_PYTHON."""
     return _compiled is not None and not os.environ.get(DISABLE_ENV)
@@ -45,7 +50,7 @@ def replay(
     state.position = lambda: counts[2]
     with open(path, "rb") as fh:
         try:
-            stop, _frames, _bytes, _frame_no, links = _compiled.replay(
+            stop, _frames, _bytes, _frame_no, links, _at_end = _compiled.replay(
                 fh.fileno(), at.offset, at.pcapng, at.endian == ">", at.scale, at.linktype,
                 list(at.links), dispatcher, dispatcher.frame_errors, progress, PROGRESS_EVERY,
                 capture.MAX_FRAME, capture.MAX_BLOCK, capture.MAX_KEPT_BLOCK,
