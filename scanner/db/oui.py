@@ -17,6 +17,7 @@ from scanner.files import write_file
 
 REGISTRY_GLOB = "ieee-mac-blocks-*.tsv"
 HEADER = ("prefix", "bits", "organisation")
+FIND_LOOKUPS = 48  # lookups answered by searching the text before it is parsed
 DIGITS = {36: 9, 28: 7, 24: 6}  # MA-S, MA-M, MA-L: bits -> hex digits, longest first
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _MAC_SEPARATORS = re.compile(r"[:\-.\s]")
@@ -70,6 +71,15 @@ def _row(line: str, number: int) -> tuple[str, int, str]:
     return prefix, bits, _defused(organisation)
 
 
+def _has_header(text: str) -> bool:
+    """Whether the first row that is not a comment is the registry header."""
+    for line in io.StringIO(text):
+        line = line.rstrip("\r\n")
+        if line and not line.startswith("#"):
+            return tuple(line.split("\t")) == HEADER
+    return False
+
+
 def registry_date(text: str, name: str) -> str | None:
     """Snapshot date stated in the first comment line ("as of YYYY-MM-DD") or in the file name."""
     first = text.split("\n", 1)[0]
@@ -81,20 +91,48 @@ def registry_date(text: str, name: str) -> str | None:
 
 
 class OuiIndex:
-    """Registry blocks indexed per prefix length, read and parsed on the first lookup."""
+    """Registry blocks indexed per prefix length, read on the first lookup; the first
+    FIND_LOOKUPS lookups search the text, the next one parses it (a short run skips that)."""
 
     def __init__(self, read: Callable[[], str], where: str) -> None:
         self._read = read
         self._where = where
         self._blocks: Blocks | None = None
+        self._text: str | None = None
+        self._found = 0
 
     def _loaded(self) -> Blocks:
         if self._blocks is None:
             try:
-                self._blocks = parse_registry(self._read(), strict=False)
+                self._blocks = parse_registry(self._read_text(), strict=False)
             except (OSError, UnicodeError, ValueError, KeyError) as exc:
                 raise DatabaseError(f"{self._where}: {exc}") from exc
+            self._text = None
         return self._blocks
+
+    def _read_text(self) -> str:
+        return self._read() if self._text is None else self._text
+
+    def _search(self, digits: str) -> tuple[str, int, str] | None:
+        """lookup() in the text, the last row of a prefix winning as in parse_registry()."""
+        if self._text is None:
+            try:
+                text = self._read()
+            except (OSError, UnicodeError) as exc:
+                raise DatabaseError(f"{self._where}: {exc}") from exc
+            if not _has_header(text):
+                self._loaded()  # parsing says what is wrong
+            self._text = text.replace("\r\n", "\n")
+        text = self._text
+        for bits, width in DIGITS.items():
+            at = text.rfind(f"\n{digits[:width]}\t{bits}\t")
+            if at >= 0:
+                end = text.find("\n", at + 1)
+                fields = text[at + 1 : None if end < 0 else end].split("\t")
+                if len(fields) == 3:
+                    return digits[:width], bits, _defused(fields[2])
+                return self._from_blocks(digits)  # a malformed row: parsing says what is wrong
+        return None
 
     def lookup(self, mac: str) -> tuple[str, int, str] | None:
         """(prefix, bits, organisation) of the longest registered block holding a global MAC."""
@@ -102,6 +140,12 @@ class OuiIndex:
         # Multicast (I/G bit) and locally administered (U/L bit) addresses carry no OUI.
         if digits is None or int(digits[:2], 16) & 0x03:
             return None
+        if self._blocks is None and self._found < FIND_LOOKUPS:
+            self._found += 1
+            return self._search(digits)
+        return self._from_blocks(digits)
+
+    def _from_blocks(self, digits: str) -> tuple[str, int, str] | None:
         blocks = self._loaded()
         for bits, width in DIGITS.items():
             organisation = blocks[bits].get(digits[:width])

@@ -196,3 +196,29 @@ def test_organisation_names_lose_control_and_bidi_characters_at_load() -> None:
     index = OuiIndex(lambda: text, "t.tsv")
     assert index.lookup("44:19:b6:00:00:01") == ("4419B6", 24, "Evil [2J Corp .gpj")
     assert clean_organisation("Société\tGénérale\x00") == "Société Générale"
+
+
+def test_searching_the_text_answers_as_the_parsed_registry_does() -> None:
+    from scanner.db import oui
+
+    path = sorted((Path(oui.__file__).parents[2] / "vendor_db" / "oui").glob("ieee-*.tsv"))[-1]
+    text = path.read_text(encoding="utf-8")
+    parsed = OuiIndex(lambda: text, "parsed")
+    parsed.blocks()  # parsed before the first lookup: every answer comes from the tables
+    blocks = parsed.blocks()
+    macs = ["44:19:b6:00:00:01", "40:2c:76:1a:bc:de", "00:00:00:00:00:00", "fc:ff:ff:ff:ff:fe"]
+    for bits, table in blocks.items():
+        for prefix in list(table)[:: max(1, len(table) // 400)]:
+            digits = (prefix + "0123456789AB")[:12]
+            macs.append(":".join(digits[i : i + 2] for i in range(0, 12, 2)))
+            assert bits in (24, 28, 36)
+    searched = OuiIndex(lambda: text, "searched")
+    for n, mac in enumerate(macs):
+        assert searched.lookup(mac) == parsed.lookup(mac), (n, mac)
+    assert len(macs) > oui.FIND_LOOKUPS  # both ways of answering were compared
+
+
+def test_a_searched_registry_with_a_bad_row_says_so_when_a_lookup_meets_it() -> None:
+    index = OuiIndex(lambda: "prefix\tbits\torganisation\n4419B6\t24\tX\tY\n", "bad.tsv")
+    with pytest.raises(DatabaseError, match="bad.tsv"):
+        index.lookup("44:19:b6:00:00:01")
