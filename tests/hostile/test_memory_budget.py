@@ -156,6 +156,22 @@ def test_a_flood_host_before_a_camera_does_not_cost_the_camera_its_verdict(
     ]  # fmt: skip
 
 
+def test_a_flood_host_before_a_relabelled_camera_does_not_cost_it_its_verdict(
+    tmp_path: Path,
+) -> None:
+    # Issue 12.4, second half: a relabelled unit whose MAC is in no Hikvision block has only
+    # its own messages to go on; behind a global first-come cap it came out clear.
+    relabelled = mc.Host("02:5c:00:00:00:07", "192.168.1.77")
+    path = tmp_path / "relabelled.pcap.gz"
+    w = mf.Writer(path, level=1)
+    mf.server_flood(w, 20_000)
+    match = mc.sadp_probematch(relabelled.mac, relabelled.ip, mc.HONEST_MODEL, "RELABEL1", "V5")
+    w.frame(mc.udp(relabelled, None, 37020, 37020, match))
+    w.close()
+    result = measure(path, options=OPTIONS)
+    assert result["concern"][f"mac:{relabelled.mac}"] == [mc.HONEST_MODEL, 0.95]  # SADP alone
+
+
 def test_a_million_corrupt_blocks_give_nine_warning_lines(tmp_path: Path) -> None:
     blocks = 200_000
     path = mf.corrupt_blocks(tmp_path / "corrupt.pcapng.gz", blocks)
