@@ -52,8 +52,12 @@ bench-estate: $(STAMP)
 	sh tests/setup-system.sh
 	$(BIN)/python bench/estate_bench.py
 
+# every fuzz test under an address-space limit; fuzz_tables.py is collected here only (make test
+# runs it through tests/hostile/test_memory_limit.py)
 fuzz: $(STAMP)
-	$(BIN)/python tests/hostile/fuzz_under_limit.py tests tests/hostile/fuzz_tables.py -k fuzz --hypothesis-profile=long --hypothesis-show-statistics
+	$(BIN)/python tests/hostile/fuzz_under_limit.py tests -k fuzz \
+		-o 'python_files=test_*.py *_test.py fuzz_tables.py' \
+		--hypothesis-profile=long --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) build *.egg-info demo-report.json scanner/sources/_fastpath.*.so

@@ -148,7 +148,7 @@ def deliver(report: dict[str, Any], chosen: Plan, quiet: bool) -> None:
     if quiet:
         return
     if chosen.human_on_stderr:
-        human.print(Text(table.render_summary_line(report)), soft_wrap=True)
+        table.print_summary_line(report, human)
         table.render_warnings(report, human)
     else:
         table.render_table(report, human)  # prints the warnings too

@@ -7,13 +7,30 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from scanner.output.chart import Point
+from scanner.output.report import RECORDER_KINDS
 
 Device = Mapping[str, Any]
 REMOTE = "seen through the router — not on this store's LAN; tell the owner of that network"
+# what a recorder's channels record, by kind: cameras that never appear on the LAN scanned
+BEHIND = {"nvr": "cameras on its PoE ports", "dvr": "its coax cameras"}
 
 
 def summary_line(report: Mapping[str, Any]) -> str:
-    """E.g. "3 devices of concern: 2 hikvision, 1 dahua (12 devices seen, 1 suspect)"."""
+    """E.g. "3 devices of concern: 2 hikvision, 1 dahua (12 devices seen, 1 suspect) + 8 recorder
+    channels (cameras on recorder ports are not among devices seen)"."""
+    return " ".join(summary_parts(report))
+
+
+def summary_parts(report: Mapping[str, Any]) -> list[str]:
+    """The summary line in the pieces a narrow screen may put on lines of their own: the devices,
+    then the recorder channels of concern when there are any."""
+    channels = report["summary"].get("recorder_channels") or 0
+    counted = f"+ {channels} recorder {'channel' if channels == 1 else 'channels'}"
+    recorders = f"{counted} (cameras on recorder ports are not among devices seen)"
+    return [_devices_part(report), *([recorders] if channels else [])]
+
+
+def _devices_part(report: Mapping[str, Any]) -> str:
     summary = report["summary"]
     concern = summary["of_concern"]
     head = f"{concern} {'device' if concern == 1 else 'devices'} of concern"
@@ -87,6 +104,39 @@ def confirm_line(device: Device) -> str:
         f"Confirm what is at {where}{owner}: the evidence{basis} points to "
         f"{device['manufacturer'] or 'a listed maker'}; {tail}"
     )
+
+
+def recorders(devices: Iterable[Device]) -> list[Device]:
+    """Recorders (NVR, DVR) of concern: the cameras on their channels are not on this LAN."""
+    return [d for d in devices if d["verdict"] == "concern" and d["kind"] in RECORDER_KINDS]
+
+
+def recorder_note(device: Device) -> str:
+    """For a recorder of concern, e.g. "NVR with 16 channels — cameras on its PoE ports are not
+    visible on this LAN" (the count as the report states it); "" for any other device."""
+    if device["verdict"] != "concern" or device["kind"] not in RECORDER_KINDS:
+        return ""
+    kind = str(device["kind"])
+    channels = device.get("channels")
+    if channels:
+        total = channels["total"]
+        count = f"{kind.upper()} with {total} {'channel' if total == 1 else 'channels'}"
+        if channels.get("source") == "model":
+            count += " (by its model number)"
+    else:
+        count = f"{kind.upper()}, channel count unknown"
+    return f"{count} — {BEHIND.get(kind, 'the cameras it records')} are not visible on this LAN"
+
+
+def channels_text(device: Device) -> str:
+    """E.g. "8 (0 analog, 8 IP)", as the report states them; "" when it states none."""
+    channels = device.get("channels")
+    if not channels:
+        return ""
+    kinds = [f"{channels[k]} {name}" for k, name in (("analog", "analog"), ("digital", "IP"))
+             if k in channels]  # fmt: skip
+    text = str(channels["total"]) + (f" ({', '.join(kinds)})" if kinds else "")
+    return text + (", by its model number" if channels.get("source") == "model" else "")
 
 
 def location_text(device: Device) -> str:

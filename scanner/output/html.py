@@ -26,6 +26,7 @@ th{background:#eee}td{word-break:break-word}
 .checklist{list-style:none;padding-left:0}.checklist li{margin:.35em 0}
 .checklist input{width:1.1em;height:1.1em;margin-right:.5em;vertical-align:middle}
 .checklist code{font-size:1.05em}.chart{max-width:100%;height:auto}
+.checklist .note{margin-left:1.6em;color:#444}
 .new{color:#060}.removed{color:#555}
 @media print{body{margin:0;max-width:none;font-size:11px}
 .device,.checklist li,tr{break-inside:avoid}h2{break-after:avoid}a{color:inherit}}
@@ -95,8 +96,8 @@ def _chart(points: Sequence[Point]) -> str:
     )
 
 
-def _checklist(title: str, css: str, lines: Iterable[str], note: str = "") -> str:
-    items = "".join(f'<li><label><input type="checkbox"> {_e(line)}</label></li>' for line in lines)
+def _checklist(title: str, css: str, lines: Iterable[str | tuple[str, str]], note: str = "") -> str:
+    items = "".join(_item(line) for line in lines)
     if not items:
         return ""
     count = items.count("<li>")
@@ -104,15 +105,24 @@ def _checklist(title: str, css: str, lines: Iterable[str], note: str = "") -> st
     return f'<h2>{_e(title)} ({count})</h2>{lead}<ul class="checklist {css}">{items}</ul>'
 
 
+def _item(line: str | tuple[str, str]) -> str:
+    """One checklist item; a (line, note) pair shows the note under its line."""
+    text, note = (line, "") if isinstance(line, str) else line
+    under = f'<br><span class="note">{_e(note)}</span>' if note else ""
+    return f'<li><label><input type="checkbox"> {_e(text)}</label>{under}</li>'
+
+
 def _removal(devices: Sequence[Device]) -> str:
     if not devices:
         return "<h2>Removal checklist</h2><p>Nothing to remove: no device of concern found.</p>"
-    return _checklist("Removal checklist", "removal", (actions.removal_line(d) for d in devices))
+    lines = ((actions.removal_line(d), actions.recorder_note(d)) for d in devices)
+    return _checklist("Removal checklist", "removal", lines)
 
 
 def _remote(devices: Sequence[Device]) -> str:
     return _checklist(
-        "Not on this store's LAN", "remote", (actions.remote_line(d) for d in devices),
+        "Not on this store's LAN", "remote",
+        ((actions.remote_line(d), actions.recorder_note(d)) for d in devices),
         "Seen only through this store's router: nobody at this store can remove them.",
     )  # fmt: skip
 
@@ -180,6 +190,7 @@ def _device_card(device: Device) -> str:
         ("MAC", device["mac"]), ("IP addresses", ", ".join(device["ips"])),
         ("VLAN", device["vlan"]), ("Hostname", device["hostname"]),
         ("OUI organisation", device["oui_organisation"]),
+        ("Channels", actions.channels_text(device)), ("Recorder", actions.recorder_note(device)),
         ("Confidence", f"{device['confidence']:.2f}"), ("Why", device["concern"]),
         ("First seen", device["first_seen"]), ("Last seen", device["last_seen"]),
         ("Advisories", "; ".join(f"{a['id']}: {a['basis']}" for a in device["advisories"])),
@@ -236,6 +247,7 @@ def _summary(report: Mapping[str, Any]) -> str:
         ("Of concern by manufacturer", makers),
         ("Suspect", summary["suspect"]),
         ("Seen only through a router", summary["remote"]),
+        ("Recorder channels (cameras not among devices seen)", summary.get("recorder_channels")),
     ]
     body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     return f'<h2>Summary</h2><table class="summary">{body}</table>'

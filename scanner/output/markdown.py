@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from scanner.output import actions
@@ -30,9 +30,9 @@ def render(report: Mapping[str, Any]) -> str:
     devices = report["devices"]
     parts = [_head(report), f"**{esc(actions.summary_line(report))}**\n"]
     parts += [
-        _tasks("Removal checklist", map(actions.removal_line, actions.to_remove(devices)))
+        _tasks("Removal checklist", _noted(actions.removal_line, actions.to_remove(devices)))
         or "## Removal checklist\n\nNothing to remove: no device of concern found.\n",
-        _tasks("Not on this store's LAN", map(actions.remote_line, actions.remote(devices))),
+        _tasks("Not on this store's LAN", _noted(actions.remote_line, actions.remote(devices))),
         _tasks("Confirm on site", map(actions.confirm_line, actions.suspects(devices))),
         _advisories(devices),
         _summary(report),
@@ -49,9 +49,20 @@ def render(report: Mapping[str, Any]) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def _tasks(title: str, lines: Iterable[str]) -> str:
-    items = [f"- [ ] {esc(line)}" for line in lines]
+def _noted(line: Callable[[Device], str], devices: Iterable[Device]) -> list[tuple[str, str]]:
+    """Each device's checklist line with its recorder note ("" for devices that record none)."""
+    return [(line(d), actions.recorder_note(d)) for d in devices]
+
+
+def _tasks(title: str, lines: Iterable[str | tuple[str, str]]) -> str:
+    items = [_task(line) for line in lines]
     return f"## {title} ({len(items)})\n\n" + "\n".join(items) + "\n" if items else ""
+
+
+def _task(line: str | tuple[str, str]) -> str:
+    """One task item; a (line, note) pair puts the note in a bullet under it."""
+    text, note = (line, "") if isinstance(line, str) else line
+    return f"- [ ] {esc(text)}" + (f"\n  - {esc(note)}" if note else "")
 
 
 def _advisories(devices: Sequence[Device]) -> str:
@@ -78,7 +89,8 @@ def _summary(report: Mapping[str, Any]) -> str:
         "## Summary\n\n"
         f"- Devices seen: {s['devices']}\n- Devices of concern: {s['of_concern']} "
         f"({esc(makers)})\n- Suspect: {s['suspect']}\n- Seen only through a router: "
-        f"{s['remote']}\n"
+        f"{s['remote']}\n- Recorder channels (cameras not among devices seen): "
+        f"{s.get('recorder_channels', 0)}\n"
     )
 
 
@@ -106,8 +118,9 @@ def _device(d: Device) -> str:
     rows = [
         ("brand", d["brand"]), ("model", d["model"]), ("serial", d["serial"]),
         ("firmware", d["firmware"]), ("location", actions.location_text(d)), ("mac", d["mac"]),
-        ("vlan", d["vlan"]),
-        ("ips", ", ".join(d["ips"])), ("confidence", f"{d['confidence']:.2f}"),
+        ("vlan", d["vlan"]), ("ips", ", ".join(d["ips"])),
+        ("channels", actions.channels_text(d)), ("recorder", actions.recorder_note(d)),
+        ("confidence", f"{d['confidence']:.2f}"),
         ("why", d["concern"]), ("first seen", d["first_seen"]), ("last seen", d["last_seen"]),
         ("advisories", ", ".join(a["id"] for a in d["advisories"])),
     ]  # fmt: skip

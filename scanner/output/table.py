@@ -41,11 +41,18 @@ def render_table(report: Mapping[str, Any], console: Console) -> None:
         widths = column_widths(rows, console.width)
         if widths is not None:
             _print_table(devices, rows, widths, console)
-            _print_advisories(devices, console)
+            _print_notes(devices, console)
         else:
             _print_blocks(devices, console)
-    console.print(Text(render_summary_line(report)))
+    print_summary_line(report, console)
     render_warnings(report, console)
+
+
+def print_summary_line(report: Mapping[str, Any], console: Console) -> None:
+    """The summary line, its recorder channels on a line of their own when both do not fit."""
+    parts = [terminal_safe(part, limit=400) for part in actions.summary_parts(report)]
+    for line in flow(parts, max(console.width, 40), sep=" "):
+        console.print(Text(line), soft_wrap=True)
 
 
 def render_warnings(report: Mapping[str, Any], console: Console) -> None:
@@ -133,11 +140,15 @@ def _cells(device: Device) -> list[str]:
     ]  # fmt: skip
 
 
-def _print_advisories(devices: Iterable[Device], console: Console) -> None:
+def _print_notes(devices: Iterable[Device], console: Console) -> None:
+    """Below the table: each advisory, and what each recorder of concern hides from the LAN."""
     for device in devices:
         for adv in device["advisories"]:
             line = f"advisory {_safe(adv['id'])} for {_where(device)}: {_long(adv['basis'])}"
             console.print(Text(line, style="red"))
+        note = actions.recorder_note(device)
+        if note:
+            console.print(Text(f"recorder {_where(device)}: {note}"))
 
 
 # -- blocks for narrower terminals --------------------------------------------------------------
@@ -161,6 +172,9 @@ def _print_blocks(devices: Sequence[Device], console: Console) -> None:
             for n, line in enumerate(flow(_heading(device), width - len(INDENT))):
                 console.print(Text((INDENT if n else "") + line, style=style), soft_wrap=True)
             for line in flow(_fields(device), width - len(INDENT)):
+                console.print(Text(INDENT + line), soft_wrap=True)
+            note = actions.recorder_note(device)
+            for line in flow([note] if note else [], width - len(INDENT)):
                 console.print(Text(INDENT + line), soft_wrap=True)
 
 

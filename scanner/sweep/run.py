@@ -173,11 +173,13 @@ def policy_broken(report: Mapping[str, Any], fail_on: str) -> bool:
 
 
 def summary_line(report: Mapping[str, Any]) -> str:
-    """One log line for the run: site, run id, counts and the diff."""
+    """One log line for the run: site, run id, counts (recorder channels apart from devices
+    seen) and the diff."""
     sweep, summary = report["sweep"], report["summary"]
     partial = " partial" if sweep.get("status") == PARTIAL else ""
     return (
         f"sweep site={sweep['site']} run={sweep['run_id']}{partial} devices={summary['devices']} "
+        f"recorder_channels={summary.get('recorder_channels', 0)} "
         f"of_concern={summary['of_concern']} new={len(sweep['new'])} "
         f"returned={len(sweep.get('returned', ()))} removed={len(sweep['removed'])} "
         f"changed={len(sweep['changed'])}"

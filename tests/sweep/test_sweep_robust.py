@@ -118,4 +118,6 @@ def test_a_sweep_logs_one_line_per_run(tmp_path: Path, camscan: Any) -> None:
     lines = [line for line in result.stderr.splitlines() if " sweep site=" in line]
     assert len(lines) == 1
     assert lines[0].startswith("camscan: sweep site=s1 run=")
-    assert lines[0].endswith("devices=23 of_concern=11 new=23 returned=0 removed=0 changed=0")
+    assert lines[0].endswith(
+        "devices=23 recorder_channels=8 of_concern=11 new=23 returned=0 removed=0 changed=0"
+    )

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -103,3 +104,13 @@ def test_db_match_oui_uses_longest_prefix() -> None:
 
 def test_db_match_without_a_match_exits_1() -> None:
     assert runner.invoke(app, ["db", "match", "http_server", "nginx"]).exit_code == 1
+
+
+def test_make_demo_prints_the_80_column_golden_screen(cli: Any, tmp_path: Path) -> None:
+    # the README's screen is this golden (test_terminal_layout): so it is what `make demo` shows
+    demo = REPO / "pcaps" / "demo" / "store-lan.pcapng"
+    out = tmp_path / "demo-report.json"
+    result = cli("pcap", demo, "-o", out, env={"COLUMNS": "80"})
+    golden = REPO / "tests" / "unit" / "output" / "golden" / "demo-80.txt"
+    screen = golden.read_text(encoding="utf-8") + f"report written to {out} (json)\n"
+    assert (result.returncode, result.stdout.decode("utf-8")) == (0, screen)

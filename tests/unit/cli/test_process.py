@@ -10,10 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from collections.abc import Callable
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
+from packaging.requirements import Requirement  # pytest's own dependency
 
 from scanner import __version__
 
@@ -43,6 +46,15 @@ def test_short_help_works_without_python_type_names(cli: Cli, argv: list[str]) -
     assert proc.returncode == 0 and text.startswith(f"Usage: camscan {' '.join(argv)}".rstrip())
     assert not PYTHON_TYPES.search(text), text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_typer_is_pinned_to_a_range_and_the_installed_one_is_in_it() -> None:
+    # help and option parsing change between typer's minor releases: the help tests above ran
+    # on this range only
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    typer = next(r for r in map(Requirement, project["dependencies"]) if r.name == "typer")
+    assert {s.operator for s in typer.specifier} == {">=", "<"}
+    assert typer.specifier.contains(version("typer"))
 
 
 def test_pcap_help_names_its_metavars(cli: Cli) -> None:
