@@ -59,5 +59,10 @@ fuzz: $(STAMP)
 		-o 'python_files=test_*.py *_test.py fuzz_tables.py' \
 		--hypothesis-profile=long --hypothesis-show-statistics
 
+# never part of `make test`: mutants of scanner/engine and scanner/db against the fast tests that
+# execute them; fails when one of issue 11's named mutants survives
+mutation: $(STAMP)
+	$(BIN)/python tests/mutation/mutate.py --json mutation-report.json
+
 clean:
-	rm -rf $(VENV) build *.egg-info demo-report.json scanner/sources/_fastpath.*.so
+	rm -rf $(VENV) build *.egg-info demo-report.json mutation-report.json scanner/sources/_fastpath.*.so
