@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scanner.engine.budget import Budget, Ledger
+from scanner.engine.budget import MIN_BUDGET, Budget, Ledger
 from scanner.engine.hosts import Binding, Sightings, pton, resolve
 from scanner.engine.subnets import LocalNets
 
@@ -93,3 +93,38 @@ def test_the_latest_stated_binding_owns_the_address() -> None:
     hm = resolve(sightings("10.0.0.1"), stated)
     assert hm.owner[(None, "10.0.0.9")] == OTHER
     assert hm.times[(None, MAC)] == [0.0, 2.0]
+
+
+def test_one_mac_holds_at_most_a_quarter_of_the_sightings_table() -> None:
+    s = Sightings(Ledger(Budget.of(MIN_BUDGET)))
+    assert (s.cap, s.mac_cap) == (2171, 542)  # 32 MiB after the baseline, 0.22 of it, 3400 B
+    router = bytes.fromhex("00000c000001")
+    for n in range(600):
+        s.see(None, router, pton(f"10.1.{n // 256}.{n % 256}"), float(n), n)
+    s.see(None, router, pton("10.1.0.0"), 700.0, 700)  # a repeat moves its last time only
+    camera = bytes.fromhex("4419b6000001")
+    s.see(None, camera, pton("10.0.0.11"), 1.0, 1)
+    assert (len(s.pairs), s.ledger.dropped) == (543, {"hosts": 58})
+    assert s.pairs[(None, router, pton("10.1.0.0"))] == [0.0, 700.0, 0, ""]
+    assert (None, camera, pton("10.0.0.11")) in s.pairs
+
+
+def test_the_sightings_table_turns_newcomers_away_when_full() -> None:
+    s = Sightings(Ledger(Budget.of(MIN_BUDGET)))
+    for n in range(s.cap + 5):
+        s.see(None, n.to_bytes(6, "big"), pton("10.0.0.1"), 0.0, n)
+    assert (len(s.pairs), s.ledger.dropped) == (s.cap, {"hosts": 5})
+
+
+def test_services_are_capped_per_address_and_in_all() -> None:
+    s = Sightings(Ledger(Budget.of(MIN_BUDGET)))
+    ip = pton("10.0.0.11")
+    for port in range(300):
+        s.service(None, ip, "tcp", port)
+    assert len(s.services[(None, ip)]) == 256
+    s.service_ip(None, None, "tcp", 80)
+    s.service_ip(None, "10.0.0.12", "udp", 37020)
+    assert s.services[(None, pton("10.0.0.12"))] == {("udp", 37020)}
+    for n in range(s.service_cap):
+        s.service(None, n.to_bytes(4, "big"), "tcp", 80)
+    assert (len(s.services), s.ledger.dropped) == (s.service_cap, {"services": 2})
