@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint system bench bench-scan bench-estate bench-memory fuzz clean golden realworld
+.PHONY: demo test lint system bench bench-scan bench-estate bench-memory fuzz clean golden realworld mutation
 
 # setup.py builds the compiled capture reader; its C source changes reinstall it
 $(STAMP): pyproject.toml setup.py scanner/sources/_fastpath.c
