@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint system bench bench-scan bench-estate bench-memory fuzz clean golden realworld
+.PHONY: demo test lint system bench bench-scan bench-estate bench-memory fuzz clean golden realworld mutation
 
 # setup.py builds the compiled capture reader; its C source changes reinstall it
 $(STAMP): pyproject.toml setup.py scanner/sources/_fastpath.c
@@ -59,5 +59,10 @@ fuzz: $(STAMP)
 		-o 'python_files=test_*.py *_test.py fuzz_tables.py' \
 		--hypothesis-profile=long --hypothesis-show-statistics
 
+# never part of `make test`: mutants of scanner/engine and scanner/db against the fast tests that
+# execute them; fails when one of issue 11's named mutants survives
+mutation: $(STAMP)
+	$(BIN)/python tests/mutation/mutate.py --json mutation-report.json
+
 clean:
-	rm -rf $(VENV) build *.egg-info demo-report.json scanner/sources/_fastpath.*.so
+	rm -rf $(VENV) build *.egg-info demo-report.json mutation-report.json scanner/sources/_fastpath.*.so

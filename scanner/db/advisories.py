@@ -147,14 +147,14 @@ def _check(adv: Advisory, where: str, manufacturers: frozenset[str]) -> None:
     groups = compile_regex(adv.firmware_pattern, re.IGNORECASE, where).groupindex
     if not groups:
         raise DatabaseError(f"{where}: firmware_pattern needs named groups")
+    try:  # before the bounds: parsing one shows it with `display`
+        adv.display.format(**dict.fromkeys(groups, ""))
+    except (KeyError, IndexError, ValueError) as exc:
+        raise DatabaseError(f"{where}: display {adv.display!r} does not fit the groups") from exc
     bounds = [v for pair in adv.affected for v in pair] + ([adv.fixed] if adv.fixed else [])
     for bound in bounds:
         if parse_version(adv, bound) is None:
             raise DatabaseError(f"{where}: {bound!r} does not parse with firmware_pattern")
-    try:
-        adv.display.format(**dict.fromkeys(groups, ""))
-    except (KeyError, IndexError, ValueError) as exc:
-        raise DatabaseError(f"{where}: display {adv.display!r} does not fit the groups") from exc
     for low, high in adv.affected:
         if _key(adv, low) > _key(adv, high):
             raise DatabaseError(f"{where}: range {low!r} to {high!r} is reversed")

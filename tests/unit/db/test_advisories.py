@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from scanner.db import load_db, load_db_from
-from scanner.db.advisories import assess
+from scanner.db.advisories import assess, parse_advisories, parse_version
 from scanner.db.types import Advisory
 from scanner.errors import DatabaseError
 
@@ -137,3 +138,58 @@ def test_unparsable_bound_is_rejected_on_load(tree: Path) -> None:
     path.write_text(path.read_text().replace('fixed = "build 210628"', 'fixed = "June 2021"'))
     with pytest.raises(DatabaseError, match="'June 2021' does not parse with firmware_pattern"):
         load_db_from(tree)
+
+
+def raw_advisory(**change: object) -> dict[str, object]:
+    raw: dict[str, object] = {
+        "id": "CVE-T",
+        "manufacturer": "hikvision",
+        "title": "t",
+        "source": "s",
+        "firmware_pattern": r"V(?P<major>\d+)\.(?P<minor>\d+)",
+        "affected": [["V1.0", "V1.9"]],
+    }
+    raw.update(change)
+    return {k: v for k, v in raw.items() if v is not None}
+
+
+def parse_one(**change: object) -> Advisory:
+    (adv,) = parse_advisories({"advisory": [raw_advisory(**change)]}, "a.toml", MAKERS)
+    return adv
+
+
+MAKERS = frozenset({"hikvision", "dahua"})
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"manufacturer": "axis"}, "manufacturer 'axis' is not in the vocabulary"),
+        ({"affected": None}, "needs affected ranges or a fixed version"),
+        ({"affected": []}, "needs affected ranges or a fixed version"),
+        ({"affected": [["V1.0"]]}, "affected must be a list of [low, high] strings"),
+        ({"affected": [["V1.0", 2]]}, "affected must be a list of [low, high] strings"),
+        ({"affected": ["V1.0", "V1.9"]}, "affected must be a list of [low, high] strings"),
+        ({"affected": "V1.0"}, "affected must be a list of [low, high] strings"),
+        ({"firmware_pattern": r"V\d+\.\d+"}, "firmware_pattern needs named groups"),
+        ({"affected": [["V1.9", "V1.0"]]}, "range 'V1.9' to 'V1.0' is reversed"),
+        ({"affected": [["V1.0", "1.9"]]}, "'1.9' does not parse with firmware_pattern"),
+        ({"fixed": "V2"}, "'V2' does not parse with firmware_pattern"),
+        ({"display": "{major}.{patch}"}, "display '{major}.{patch}' does not fit the groups"),
+    ],
+)
+def test_an_advisory_that_cannot_be_applied_is_rejected(
+    change: dict[str, object], problem: str
+) -> None:
+    with pytest.raises(DatabaseError, match=re.escape(problem)):
+        parse_one(**change)
+
+
+def test_a_single_build_range_a_fixed_version_alone_and_the_shown_text() -> None:
+    assert parse_one(affected=[["V1.0", "V1.0"]]).affected == (("V1.0", "V1.0"),)
+    fixed_only = parse_one(affected=None, fixed="V2.0")
+    assert (fixed_only.affected, fixed_only.fixed) == ((), "V2.0")
+    # without `display` the firmware is shown as the pattern matched it, not as one group
+    assert parse_version(parse_one(), "firmware V1.5 (beta)") == ((1, 5), "V1.5")
+    assert parse_version(parse_one(display="{minor}/{major}"), "V1.5") == ((1, 5), "5/1")
+    assert parse_version(parse_one(), "V1.x") is None

@@ -8,8 +8,6 @@ import struct
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from scanner.decoders import dhip
 from scanner.model import Kind, Meta, Observation
@@ -222,17 +220,3 @@ def test_legacy_reply_shorter_than_the_block_yields_nothing() -> None:
 
 def test_legacy_other_bytes_yield_nothing() -> None:
     assert dhip.decode_5050(b"\xb3\x01" + legacy_reply()[2:], META) == []
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=2048))
-def test_decode_never_raises(payload: bytes) -> None:
-    dhip.decode(payload, META)
-    dhip.decode(dhip_frame(payload), META)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=2048))
-def test_decode_5050_never_raises(payload: bytes) -> None:
-    dhip.decode_5050(payload, META)
-    dhip.decode_5050(b"\xb3\x00" + payload, META)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from scanner.decoders import p2p
 from scanner.model import Kind, Meta, Observation
 
@@ -69,9 +66,3 @@ def test_similar_prefixes_yield_nothing() -> None:
 def test_first_bytes_cover_every_form() -> None:
     assert {PTCP[0], DHGET[0], DHPOST[0], INVERTED_STUN[0]} <= p2p.FIRST_BYTES
     assert RTP[0] not in p2p.FIRST_BYTES
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=2048))
-def test_decode_never_raises(payload: bytes) -> None:
-    p2p.decode(payload, META)

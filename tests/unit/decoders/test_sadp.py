@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from scanner.decoders import sadp
 from scanner.model import Kind, Meta, Observation
@@ -156,18 +154,6 @@ def test_legacy_unknown_packet_type_yields_nothing() -> None:
 
 def test_legacy_truncated_header_yields_nothing() -> None:
     assert sadp.decode_legacy(LEGACY_RESPONSE[:37], L2_META) == []
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=2048))
-def test_decode_never_raises(payload: bytes) -> None:
-    sadp.decode(payload, META)
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=2048))
-def test_decode_legacy_never_raises(payload: bytes) -> None:
-    sadp.decode_legacy(payload, L2_META)
 
 
 def test_a_whole_reply_that_is_not_well_formed_is_still_read() -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from scanner.decoders import sdk
 from scanner.model import Kind, Meta, Observation
@@ -165,11 +163,3 @@ def test_cut_realm_line_gives_no_realm() -> None:
 
 def test_sdk_ports() -> None:
     assert frozenset({8000, 37777, 34567}) == sdk.SDK_PORTS
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.binary(max_size=4096))
-def test_fuzz_decode_never_raises(data: bytes) -> None:
-    sdk.decode(data, meta(37777, 50000))
-    sdk.decode(dhip(data), meta(5000, 50000))
-    sdk.decode(b"\xb0\x01\x00\x78" + b"\xff" * 28 + b"Realm:" + data, meta(8000, 1))

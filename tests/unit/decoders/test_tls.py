@@ -303,11 +303,9 @@ def test_looks_like(first: bytes, expected: bool) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=4096))
-def test_fuzz_decode_never_raises(data: bytes) -> None:
-    tls.decode(data, SERVER)
-    tls.decode(record(handshake(11, data)), SERVER)
-    tls.decode(record(handshake(1, data)), CLIENT)
-    tls.certificate_names(data)
+def test_random_bytes_are_no_certificate(data: bytes) -> None:
+    # tls.decode itself is fuzzed in tests/hostile/test_fuzz_decoders.py
+    assert tls.certificate_names(data) is None
 
 
 def test_names_are_nfkc_normalised_so_no_break_spaces_read_as_spaces() -> None:
