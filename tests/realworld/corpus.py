@@ -73,6 +73,7 @@ class Source:
     ref: str
     cited_by_protocols_md: bool
     items: tuple[Item, ...]
+    batch: str = ""  # the collection round that added the source (README, "Measurements")
 
     @property
     def split(self) -> str:
@@ -164,12 +165,14 @@ def load_source(path: Path) -> Source:
     cited = meta.get("cited_by_protocols_md", False)
     if not isinstance(cited, bool):
         raise CorpusError(f"{sid}: cited_by_protocols_md must be true or false")
+    batch = _text(meta, "batch", sid, required=False)
     items = tuple(_item(sid, e) for e in data.get("item", []))
     ids = Counter(i.id for i in items)
     dup = [i for i, n in ids.items() if n > 1]
     if dup:
         raise CorpusError(f"{sid}: duplicate item ids {dup}")
-    return Source(sid, kind, _text(meta, "url", sid), _text(meta, "ref", sid), cited, items)
+    url, ref = _text(meta, "url", sid), _text(meta, "ref", sid)
+    return Source(sid, kind, url, ref, cited, items, batch)
 
 
 def load(corpus: Path = CORPUS) -> list[Source]:

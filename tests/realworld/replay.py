@@ -6,7 +6,8 @@ signed DER certificate bearing the item's names, discovery replies in their UDP 
 NVR's SOAP request before an ONVIF reply. Each item's host has its own locally administered MAC
 and address, so only the payload can identify it.
 
-    python tests/realworld/replay.py [--split train|held-out|all] [--out capture.pcap] [-v]
+    python tests/realworld/replay.py [--split train|held-out|all] [--batch B] [--source ID ...]
+                                     [--out capture.pcap] [-v]
 
 prints recall on Hikvision/Dahua-family items and false positives on other makers' items per
 protocol class, then every miss and every false positive.
@@ -484,10 +485,26 @@ def score(results: Iterable[Outcome]) -> Score:
     return total
 
 
-def run(split: str = "all", out: Path | None = None) -> list[Outcome]:
-    """Build the capture for `split`, analyse it, return every item's outcome."""
-    sources = corpus_mod.load()
+def select(
+    sources: Iterable[Source], split: str = "all", batch: str = "", ids: Sequence[str] = ()
+) -> list[Source]:
+    """The sources in `split`, and in `batch` and among `ids` when those are given."""
     chosen = [s for s in sources if split in ("all", s.split)]
+    if batch:
+        chosen = [s for s in chosen if s.batch == batch]
+    if ids:
+        unknown = set(ids) - {s.id for s in sources}
+        if unknown:
+            raise ValueError(f"no such sources: {sorted(unknown)}")
+        chosen = [s for s in chosen if s.id in ids]
+    return chosen
+
+
+def run(
+    split: str = "all", out: Path | None = None, batch: str = "", ids: Sequence[str] = ()
+) -> list[Outcome]:
+    """Build the capture for the chosen sources, analyse it, return every item's outcome."""
+    chosen = select(corpus_mod.load(), split, batch, ids)
     placed = place(chosen)
     with tempfile.TemporaryDirectory() as tmp:
         path = out or Path(tmp) / "realworld.pcap"
@@ -501,6 +518,12 @@ def _line(label: str, s: Score) -> str:
     return f"  {label:18} recall {recall:18} false positives {s.false_positives}/{s.other}"
 
 
+def _precision_line(s: Score) -> str:
+    flagged = s.hits + s.false_positives
+    value = f"{s.hits}/{flagged} = {s.hits / flagged:.3f}" if flagged else "-"
+    return f"  precision (hits / hits + false positives) {value}"
+
+
 def print_report(results: list[Outcome], verbose: bool) -> None:
     """Per-split and per-class figures, then every miss and false positive."""
     for split in ("train", "held-out"):
@@ -508,6 +531,7 @@ def print_report(results: list[Outcome], verbose: bool) -> None:
         if part:
             print(_line(split, score(part)))
     print(_line("all", score(results)))
+    print(_precision_line(score(results)))
     print("by protocol class:")
     for framing in sorted({o.placed.item.framing for o in results}):
         print(_line(framing, score(o for o in results if o.placed.item.framing == framing)))
@@ -539,10 +563,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `make realworld`."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=("all", "train", "held-out"), default="all")
+    parser.add_argument("--batch", default="", help="only sources whose [source] batch is this")
+    parser.add_argument("--source", action="append", default=[], help="only this source id")
     parser.add_argument("--out", type=Path, help="keep the generated capture here")
     parser.add_argument("-v", "--verbose", action="store_true", help="show each miss's evidence")
     args = parser.parse_args(argv)
-    print_report(run(args.split, args.out), args.verbose)
+    try:
+        results = run(args.split, args.out, args.batch, args.source)
+    except ValueError as exc:
+        parser.error(str(exc))
+    if not results:
+        parser.error("no items match the chosen split, batch and sources")
+    print_report(results, args.verbose)
     return 0
 
 
