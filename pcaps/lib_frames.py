@@ -1,7 +1,7 @@
 """Deterministic frame builders for camscan's synthetic captures and benchmark templates.
 
 Everything here only builds bytes/scapy packets in memory; nothing is ever sent. Payload shapes
-follow /work/shared/PROTOCOLS.md (section numbers are cited beside each builder) and the real
+follow docs/protocols.md (section numbers are cited beside each builder) and the real
 device replies in /work/shared/realcaps/fixtures/ (each restated body names its fixture).
 Values such as MACs, IPs and serials are substituted; field names, order and framing are kept.
 """
@@ -738,7 +738,7 @@ def ssdp_msearch(src: Host, sport: int, st: str = "ssdp:all", agent: str | None 
 
 
 # ---------------------------------------------------------------------------------------------
-# ONVIF WS-Discovery (PROTOCOLS §8), UDP 3702
+# ONVIF WS-Discovery (docs/protocols.md §8), UDP 3702
 # ---------------------------------------------------------------------------------------------
 
 _NS = (
@@ -775,7 +775,7 @@ def wsd_probematch_generic_631ga(relates_to: str, ip: str) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# Hikvision SADP (PROTOCOLS §2)
+# Hikvision SADP (docs/protocols.md §2)
 # ---------------------------------------------------------------------------------------------
 
 SADP_ETHERTYPE = 0x8033
@@ -807,7 +807,7 @@ def sadp_legacy(
     payload: bytes = b"",
     vlan: int | None = None,
 ) -> Packet:
-    """Legacy SADP over EtherType 0x8033 (PROTOCOLS §2.2, hiktools layout).
+    """Legacy SADP over EtherType 0x8033 (docs/protocols.md §2.2, hiktools layout).
 
     Header: marker 0x21, type (2 request / 1 response), origin (01 42 tool / 01 f6 device),
     u32 counter, 06 04, query type, params, u16 checksum, then sender MAC, sender IPv4,
@@ -832,12 +832,12 @@ def sadp_legacy(
 
 
 # ---------------------------------------------------------------------------------------------
-# Dahua DHIP / 5050 / DVRIP (PROTOCOLS §3)
+# Dahua DHIP / 5050 / DVRIP (docs/protocols.md §3)
 # ---------------------------------------------------------------------------------------------
 
 
 def dahua5050_request() -> bytes:
-    """Legacy discovery: a3 01 00 01, zeros, 02 at offset 16 (§3.2)."""
+    """Legacy discovery: a3 01 00 01, zeros, 02 at offset 16 (docs/protocols.md §3.2)."""
     return bytes.fromhex("a3010001") + bytes(12) + bytes.fromhex("02000000") + bytes(12)
 
 
@@ -851,7 +851,7 @@ def dahua5050_reply(
     serial: str,
     version: tuple[int, int, int, int] = (2, 800, 0, 13),
 ) -> bytes:
-    """Reply: b3 00 header, 88-byte binary block, then the MAC string and Key:Value text (§3.2).
+    """Reply: b3 00 header, 88-byte binary block, then the MAC string and Key:Value text (docs/protocols.md §3.2).
 
     Binary block offsets (after the 32-byte header) per DahuaConsole's decoder: version 4xu16,
     hostname[16], IPv4, mask, gateway, DNS, alarm server, e-mail server, web port @62,
@@ -1041,7 +1041,7 @@ HIKVISION_NVR_SUBJECT = (
     ("O", "HIKVISION"),
     ("OU", "DVRNVR"),
     ("CN", "www.hikvision.com"),
-)  # PROTOCOLS §7
+)  # docs/protocols.md §7
 
 
 def _u24(n: int) -> bytes:
@@ -1183,7 +1183,7 @@ def tls_session(
 
 
 # ---------------------------------------------------------------------------------------------
-# Dahua P2P / Imou (PROTOCOLS §10)
+# Dahua P2P / Imou (docs/protocols.md §10)
 # ---------------------------------------------------------------------------------------------
 
 P2P_PORT = 8800

@@ -3,7 +3,7 @@
 Pure functions returning bytes, standard library only (no scapy), so both the capture generators
 (pcaps/lib_frames.py, which wraps them in frames) and the lab's emulator processes use them. Layouts
 restate the real replies in ../shared/realcaps/fixtures/ (each restated body names its fixture) and
-the facts in ../shared/PROTOCOLS.md (section numbers beside each builder). Values such as MACs, IPs
+the facts in docs/protocols.md (section numbers beside each builder). Values such as MACs, IPs
 and serials are substituted; field names, order and framing are kept.
 """
 
@@ -13,7 +13,7 @@ import json
 import struct
 from collections.abc import Sequence
 
-# --- Hikvision SADP (PROTOCOLS §2.1), UDP 37020 on 239.255.255.250 --------------------------
+# --- Hikvision SADP (docs/protocols.md §2.1), UDP 37020 on 239.255.255.250 --------------------------
 SADP_PORT = 37020
 SADP_GROUP = "239.255.255.250"
 
@@ -85,7 +85,7 @@ def sadp_mac(mac: str) -> str:
     return mac.lower().replace(":", "-")
 
 
-# --- ONVIF WS-Discovery (PROTOCOLS §8), UDP 3702 on 239.255.255.250 --------------------------
+# --- ONVIF WS-Discovery (docs/protocols.md §8), UDP 3702 on 239.255.255.250 --------------------------
 WSD_PORT = 3702
 WSD_GROUP = "239.255.255.250"
 _WSA = "http://schemas.xmlsoap.org/ws/2004/08/addressing"
@@ -280,7 +280,7 @@ def eui64_link_local(mac: str) -> str:
     return "fe80::" + ":".join(w[i : i + 2].hex() for i in range(0, 8, 2))
 
 
-# --- Dahua DHIP (PROTOCOLS §3.1), UDP 37810 on 239.255.255.251 and broadcast ----------------
+# --- Dahua DHIP (docs/protocols.md §3.1), UDP 37810 on 239.255.255.251 and broadcast ----------------
 DHIP_PORT = 37810
 DHIP_GROUP = "239.255.255.251"
 DHIP_HEADER = 32
@@ -367,7 +367,7 @@ def dhip_method(datagram: bytes) -> str | None:
     return method if isinstance(method, str) else None
 
 
-# --- Dahua DVRIP (PROTOCOLS §3.3), TCP 37777 ----------------------------------------------------
+# --- Dahua DVRIP (docs/protocols.md §3.3), TCP 37777 ----------------------------------------------------
 DVRIP_PORT = 37777
 DVRIP_REALM_REQUEST = b"\xa0\x01"
 DVRIP_LOGINS = (b"\xa0\x00", b"\xa0\x05")  # 3DES login, login with hash: carry credentials
@@ -387,13 +387,13 @@ def dvrip_realm_reply(serial: str, random: str = "123456789") -> bytes:
     return bytes(head) + text
 
 
-# --- Hikvision SDK port (PROTOCOLS §4), TCP 8000 ---------------------------------------------
+# --- Hikvision SDK port (docs/protocols.md §4), TCP 8000 ---------------------------------------------
 HIK_SDK_PORT = 8000
 HIK_SDK_REQUEST = bytes.fromhex("00000020 63000000") + bytes(24)
 HIK_SDK_REPLY = bytes.fromhex("00000010 0000001e 0000001e 00000000")
 
 
-# --- HTTP (PROTOCOLS §5) and RTSP (§6) ---------------------------------------------------------
+# --- HTTP (docs/protocols.md §5) and RTSP (docs/protocols.md §6) ---------------------------------------------------------
 def http_response(
     status: int,
     reason: str,
@@ -435,7 +435,7 @@ HIK_401 = (
     b"<body><h2>Access Error: 401 -- Unauthorized</h2>\n<p>Authentication Error</p>\n"
     b"</body>\n</html>\n"
 )
-# Web-UI script with the protocol switch Greenbone's Hikvision check looks for (PROTOCOLS §5.1).
+# Web-UI script with the protocol switch Greenbone's Hikvision check looks for (docs/protocols.md §5.1).
 HIK_INC_JS = (
     b"function protocolIndex(a){var b=0;"
     b'switch(a){case"HIKVISION":b=0;break;case"ONVIF":b=1;break}return b}\n'

@@ -25,8 +25,8 @@ HTTP_PORTS = frozenset({80, 8080})
 TLS_PORTS = frozenset({443, 8443})
 RTSP_PORTS = frozenset({554})
 # Pre-login pages only: the landing page, the Hikvision web UI's script that names the platform
-# (Greenbone's check, PROTOCOLS §5.1), and the standard ONVIF device service, which answers a
-# plain GET with 401 and the device's Digest realm (often "Login to <serial>" on Dahua, §5.2).
+# (Greenbone's check), and the standard ONVIF device service, which answers a plain GET with 401
+# and the device's Digest realm (often "Login to <serial>" on Dahua): docs/protocols.md §5.1, §5.2.
 # A path that a vendor_db http_request rule matches is never asked: the scan's own request
 # would become evidence about the host it asked (run.py filters by the db).
 HTTP_PATHS = ("/", "/doc/script/inc.js", "/onvif/device_service")

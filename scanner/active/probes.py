@@ -1,7 +1,7 @@
 """Request builders for every active probe: pure functions from parameters to bytes.
 
-Each request restates a documented probe (PROTOCOLS.md section in the docstring). None of them
-carries a credential, and none asks a device to change anything.
+Each request restates a documented probe (its docs/protocols.md section in the docstring). None
+of them carries a credential, and none asks a device to change anything.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from scanner.decoders import dhip, ssdp
 from scanner.wire import ET_ARP
 
 USER_AGENT = f"camscan/{__version__}"
-# WS-Discovery 2005/04 as ONVIF devices speak it (PROTOCOLS §8); the Types namespaces follow.
+# WS-Discovery 2005/04 as ONVIF devices speak it (docs/protocols.md §8); Types namespaces follow.
 WSD_TO = "urn:schemas-xmlsoap-org:ws:2005:04:discovery"
 WSD_PROBE_ACTION = "http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe"
 WSD_NAMESPACES = {
@@ -44,7 +44,7 @@ ETH_MIN_FRAME = 60  # without the FCS; shorter frames are padded (IEEE 802.3)
 
 
 def sadp_inquiry(uuid: str) -> bytes:
-    """SADP <Probe> of Types inquiry with an upper-case Uuid (PROTOCOLS §2.1)."""
+    """SADP <Probe> of Types inquiry with an upper-case Uuid (docs/protocols.md §2.1)."""
     return (
         '<?xml version="1.0" encoding="utf-8"?>'
         f"<Probe><Uuid>{uuid.upper()}</Uuid><MAC>ff-ff-ff-ff-ff-ff</MAC>"
@@ -61,7 +61,7 @@ def dhip_search() -> bytes:
 
 
 def dahua_legacy_search() -> bytes:
-    """The 32-byte legacy UDP 5050 search: a3 01 00 01, then 02 00 00 00 at offset 16 (§3.2)."""
+    """Legacy UDP 5050 search (docs/protocols.md §3.2): a3 01 00 01, 02 00 00 00 at offset 16."""
     packet = bytearray(32)
     packet[0:4] = b"\xa3\x01\x00\x01"
     packet[16:20] = b"\x02\x00\x00\x00"
@@ -108,12 +108,12 @@ def mdns_query(names: tuple[str, ...] = MDNS_QUESTIONS) -> bytes:
 
 
 def hik_sdk_probe() -> bytes:
-    """32-byte header 00 00 00 20 63 00 ... sent to TCP 8000; a device answers 16 bytes (§4)."""
+    """00 00 00 20 63, 27 zeros, to TCP 8000; a device answers 16 bytes (docs/protocols.md §4)."""
     return b"\x00\x00\x00\x20\x63" + bytes(27)
 
 
 def dvrip_realm_request() -> bytes:
-    """DVRIP "request realm" a0 01 00 00, 20 zero bytes, 05 02 01 01 00 00 a1 aa (§3.3)."""
+    """DVRIP realm request: a0 01, 22 zeros, 05 02 01 01 00 00 a1 aa (docs/protocols.md §3.3)."""
     return b"\xa0\x01\x00\x00" + bytes(20) + b"\x05\x02\x01\x01\x00\x00\xa1\xaa"
 
 

@@ -21,7 +21,7 @@ HEADER_LEN = 32
 MAX_BODY = 64 * 1024
 SEARCH_METHOD = "DHDiscover.search"
 NOTIFY_METHOD = "client.notifyDevInfo"
-# deviceInfo key -> attr (source: PROTOCOLS.md 3.1); Manufacturer/Vendor are kept as sent
+# deviceInfo key -> attr (source: docs/protocols.md §3.1); Manufacturer/Vendor are kept as sent
 INFO_FIELDS = (
     ("DeviceType", "model"),
     ("SerialNo", "serial"),
@@ -35,7 +35,7 @@ INFO_FIELDS = (
     ("VideoInputChannels", "analog_channels"),
     ("RemoteVideoInputChannels", "digital_channels"),
 )
-# legacy 5050 search (PROTOCOLS.md 3.2): request a3 01 ..., reply b3 00 + 32-byte header,
+# legacy 5050 search (docs/protocols.md §3.2): request a3 01 ..., reply b3 00 + 32-byte header,
 # an 88-byte binary block, then section 2 (MAC text [+ model]) and section 3 (Key:Value lines)
 LEGACY_REQUEST = b"\xa3\x01"
 LEGACY_REPLY = b"\xb3\x00"

@@ -8,7 +8,7 @@ from scanner.model import Kind, Meta, Observation
 PTCP = b"PTCP"
 DH_METHODS = (b"DHGET ", b"DHPOST ")
 # a STUN Binding Request (00 01 00 18, 20-byte header + 24 attribute bytes) with every bit
-# flipped, as libprotoident and dh-p2p describe (PROTOCOLS.md 10)
+# flipped, as libprotoident and dh-p2p describe (docs/protocols.md §10)
 INVERTED_STUN = b"\xff\xfe\xff\xe7"
 INVERTED_STUN_LEN = 44
 MAX_PATH = 128

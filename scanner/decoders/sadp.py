@@ -14,7 +14,7 @@ from scanner.model import Kind, Meta, Observation
 UDP_PORTS = (37020,)
 MULTICAST_V4 = "239.255.255.250"
 ETHERTYPE = 0x8033
-# ProbeMatch child -> attr, for the fields stated as text (source: PROTOCOLS.md 2.1)
+# ProbeMatch child -> attr, for the fields stated as text (source: docs/protocols.md §2.1)
 MATCH_FIELDS = (
     ("DeviceDescription", "model"),
     ("DeviceSN", "serial"),
@@ -29,7 +29,7 @@ MATCH_FIELDS = (
     ("AnalogChannelNum", "analog_channels"),
     ("DigitalChannelNum", "digital_channels"),
 )
-# legacy header (PROTOCOLS.md 2.2, after hiktools): marker, packet type, origin, counter,
+# legacy header (docs/protocols.md §2.2, after hiktools): marker, packet type, origin, counter,
 # 06 04, query type, params, checksum, then sender MAC/IPv4, target MAC/IPv4, subnet mask
 LEGACY_MARKER = 0x21
 LEGACY_HEADER_LEN = 38

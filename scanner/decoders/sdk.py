@@ -10,8 +10,8 @@ from scanner.model import Kind, Meta, Observation
 
 log = logging.getLogger(__name__)
 
-# 8000 Hikvision SDK command port (PROTOCOLS §4), 37777 Dahua DVRIP (§3.3); 34567 is in the
-# set by the design brief (PROTOCOLS has no fact about it).
+# Server ports of vendor SDKs (docs/protocols.md §3.3, §4): 8000 Hikvision's command port, 37777
+# Dahua's DVRIP, 34567 Xiongmai's DVRIP (heard so that those units, not of concern, are told apart).
 SDK_PORTS = frozenset({8000, 37777, 34567})
 REPLY_PREFIX = 32  # bytes of a reply kept (as hex) in SDK_REPLY
 DHIP_MAGIC = b"\x20\x00\x00\x00DHIP"  # u32 LE header length 32, then ASCII "DHIP"

@@ -185,7 +185,7 @@ def _mac(mac: str) -> bytes:
 
 
 def sadp_probematch(mac: str, ip: str, model: str, serial: str, firmware: str) -> bytes:
-    """A SADP ProbeMatch in the layout of a real unit (PROTOCOLS.md 2.1), values substituted."""
+    """A SADP ProbeMatch laid out as a real unit's (docs/protocols.md §2.1), values substituted."""
     fields = {
         "Uuid": "7c3a8e44-0b2d-4a52-9d1a-5b7c0f1e2d3c",
         "Types": "inquiry",

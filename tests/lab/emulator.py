@@ -355,7 +355,7 @@ WSD_SCOPES: dict[str, Callable[[Device], list[str]]] = {
 
 
 def _dahua_http(path: str, ident: dict[str, str]) -> bytes:
-    """Dahua web service: no Server header, upper-case header names (PROTOCOLS §5.2)."""
+    """Dahua web service: no Server header, upper-case header names (docs/protocols.md §5.2)."""
     if path in ("/", "/index.html"):
         body = r.dahua_index(ident["title"])
         hdrs = [

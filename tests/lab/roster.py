@@ -2,8 +2,8 @@
 
 Addresses: the scanned subnet is 10.77.0.0/24 (scanner at 10.77.0.2, nothing else in its
 namespace); one Hikvision camera sits on its factory-default 192.0.0.64/24 on the same segment.
-MACs carry each maker's real OUI (PROTOCOLS §1; the Axis, Hanwha, Brother and Intel OUIs are the
-registry's, as in the demo capture), with lab-only device bytes.
+MACs carry each maker's real OUI (docs/protocols.md §1; the Axis, Hanwha, Brother and Intel OUIs
+are the registry's, as in the demo capture), with lab-only device bytes.
 
 expect: "concern" hosts must be reported with verdict concern and the listed identity fields
 (a field left None is not asserted); "clear" hosts must not be flagged (verdict clear and not

@@ -1,8 +1,8 @@
 """A tiny emulated Hikvision camera for the active-scan namespace test (run inside a netns).
 
-Answers HTTP GET with `Server: App-webs/` (PROTOCOLS §5.1), the SADP inquiry with a ProbeMatch
-sent to the group (PROTOCOLS §2.1), and the TCP 8000 probe with the 16-byte reply (§4). It logs
-every request it receives, one hex line each. Arguments: IPv4 address, MAC, log file.
+Answers HTTP GET with `Server: App-webs/`, the SADP inquiry with a ProbeMatch sent to the group,
+and the TCP 8000 probe with the 16-byte reply (docs/protocols.md §5.1, §2.1, §4). It logs every
+request it receives, one hex line each. Arguments: IPv4 address, MAC, log file.
 """
 
 from __future__ import annotations

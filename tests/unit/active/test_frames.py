@@ -12,7 +12,7 @@ from scanner.sources import pcapng
 from scanner.sources.capture import ReadState, read_records
 from scanner.wire import LT_ETHERNET, LT_RAW
 
-# 16-byte reply of a Hikvision SDK port (PROTOCOLS §4)
+# 16-byte reply of a Hikvision SDK port (docs/protocols.md §4)
 HIK_SDK_REPLY = bytes.fromhex("00000010 0000001e 0000001e 00000000")
 HTTP_REPLY = b"HTTP/1.1 200 OK\r\nServer: App-webs/\r\nContent-Length: 0\r\n\r\n"
 

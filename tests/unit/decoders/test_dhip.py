@@ -28,7 +28,7 @@ SEARCH_BODY = b'{"method":"DHDiscover.search","params":{"mac":"","uni":1}}\n'
 
 
 def dhip_frame(body: bytes, length: int | None = None) -> bytes:
-    """32-byte DHIP header (PROTOCOLS 3.1) in front of `body`."""
+    """32-byte DHIP header (docs/protocols.md §3.1) in front of `body`."""
     size = len(body) if length is None else length
     return (
         b"\x20\x00\x00\x00"  # header length 32, LE
@@ -128,7 +128,7 @@ def test_notify_without_device_info_yields_nothing() -> None:
     assert dhip.decode(dhip_frame(body), META) == []
 
 
-# Legacy UDP 5050 (PROTOCOLS 3.2): 32-byte request a3 01 00 01, 02 at offset 16, rest zero
+# Legacy UDP 5050 (docs/protocols.md §3.2): 32-byte request a3 01 00 01, 02 at offset 16, rest zero
 LEGACY_REQUEST = bytes.fromhex("a3010001" + "00" * 12 + "02000000" + "00" * 12)
 SECTION2 = b"4c:11:bf:12:34:56" + b"DH-NVR4104HS"  # 17-char MAC text, then a model
 SECTION3 = (

@@ -28,7 +28,7 @@ HIK_401_BODY = (
 HIK_401 = (
     b"HTTP/1.1 401 Unauthorized\r\n"  # status 401
     b"Date: Thu, 14 May 2020 10:00:00 GMT\r\n"
-    b"Server: App-webs/\r\n"  # Hikvision web server token (PROTOCOLS 5.1)
+    b"Server: App-webs/\r\n"  # Hikvision web server token (docs/protocols.md §5.1)
     b"Content-Length: %d\r\n"
     b"Content-Type: text/html\r\n"
     b"Connection: close\r\n"
@@ -38,7 +38,7 @@ HIK_401 = (
 ) % len(HIK_401_BODY) + HIK_401_BODY
 
 DAHUA_BODY = (
-    b"\xef\xbb\xbf"  # UTF-8 BOM before the doctype (nmap: Dahua header shape, PROTOCOLS 5.2)
+    b"\xef\xbb\xbf"  # BOM before the doctype (nmap: Dahua header shape, docs/protocols.md §5.2)
     b'<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
     b'"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">\n'
     b'<html xmlns="http://www.w3.org/1999/xhtml">\n<head>\n'
@@ -120,7 +120,7 @@ def test_location_header() -> None:
     data = (
         b"HTTP/1.1 302 Redirect\r\n"
         b"Server: Webs\r\n"
-        b"Location: http://10.0.0.64/index.asp\r\n"  # Webs + 302 to /index.asp (PROTOCOLS 5.1)
+        b"Location: http://10.0.0.64/index.asp\r\n"  # docs/protocols.md §5.1
         b"Content-Length: 0\r\n\r\n"
     )
     found = [o for o in http.decode(data, SERVER) if o.kind is Kind.HTTP_LOCATION]

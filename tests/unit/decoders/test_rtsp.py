@@ -19,13 +19,13 @@ CLIENT = Meta(
     "test", 1, 0.0, src_ip="10.0.0.2", dst_ip="10.0.0.64", proto="tcp", sport=50000, dport=554
 )
 
-# Hikvision IPC refusing an unauthenticated DESCRIBE (PROTOCOLS 6).
+# Hikvision IPC refusing an unauthenticated DESCRIBE (docs/protocols.md §6).
 HIK_401 = (
     b"RTSP/1.0 401 Unauthorized\r\n"  # status 401
     b"CSeq: 3\r\n"  # echoed sequence number
     b'WWW-Authenticate: Digest realm="IP Camera(C2183)", nonce="a0e8a3c1d5f2", stale="FALSE"\r\n'
     b'WWW-Authenticate: Basic realm="IP Camera(C2183)"\r\n'
-    b"Date:  Thu, May 14 2020 10:00:00 GMT\r\n"  # two spaces after "Date:" (PROTOCOLS 6)
+    b"Date:  Thu, May 14 2020 10:00:00 GMT\r\n"  # two spaces after "Date:" (docs/protocols.md §6)
     b"\r\n"
 )
 # Dahua-platform OPTIONS reply.

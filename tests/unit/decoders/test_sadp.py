@@ -23,13 +23,13 @@ META = Meta(
 )
 L2_META = Meta("test", 2, 0.0, src_mac="58:50:ed:1f:e3:85", dst_mac="ff:ff:ff:ff:ff:ff")
 
-# client Probe as SADPTool-like tools send it (PROTOCOLS 2.1), with the broadcast MAC some add
+# client Probe as SADPTool-like tools send it (docs/protocols.md §2.1), with the broadcast MAC
 PROBE = (
     b'<?xml version="1.0" encoding="utf-8"?><Probe>'
     b"<Uuid>8E4C2F1A-6B3D-4E5F-9A0B-1C2D3E4F5A6B</Uuid>"
     b"<MAC>ff-ff-ff-ff-ff-ff</MAC><Types>inquiry</Types></Probe>"
 )
-# legacy frames after the EtherType: the 38-byte header of PROTOCOLS 2.2
+# legacy frames after the EtherType: the 38-byte header of docs/protocols.md §2.2
 LEGACY_RESPONSE = bytes.fromhex(
     "21 01 01f6"  # marker 21, type 01 (response), origin 01 f6 (device)
     "00000007 0604"  # counter, marker 06 04

@@ -18,11 +18,11 @@ def meta(sport: int, dport: int) -> Meta:
 
 
 # Hikvision SDK port 8000: the 16-byte answer nmap matches as "Hikvision IPCam control port"
-# (PROTOCOLS 4): u32 BE length 0x10, then 0x1e twice, then zero.
+# (docs/protocols.md §4): u32 BE length 0x10, then 0x1e twice, then zero.
 HIK_8000 = bytes.fromhex("00000010 0000001e 0000001e 00000000")
 
 DVRIP_REALM_TEXT = b"Realm:Login to 4M05F6EPAZ3C2A1\r\nRandom:1852772904\r\n\r\n"
-# Dahua DVRIP reply to the realm request on TCP 37777 (PROTOCOLS 3.3).
+# Dahua DVRIP reply to the realm request on TCP 37777 (docs/protocols.md §3.3).
 DAHUA_REALM_REPLY = (
     b"\xb0\x01\x00\x78"  # reply opcode b0 01
     + len(DVRIP_REALM_TEXT).to_bytes(4, "little")  # u32 LE body length at offset 4

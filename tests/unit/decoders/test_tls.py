@@ -68,7 +68,7 @@ def certificate(subject: bytes, issuer: bytes, serial: bytes, validity: bytes) -
     return seq(tbs, algorithm, der(0x03, b"\x00" + b"\x02" * 128))
 
 
-# Hikvision DVR/NVR default certificate subject (PROTOCOLS 7), self-signed; RDNs C..CN.
+# Hikvision DVR/NVR default certificate subject (docs/protocols.md §7), self-signed; RDNs C..CN.
 HIK_NAME = name(
     [(C, PRINTABLE, b"CN")],
     [(ST, UTF8, b"ZheJiang")],
@@ -169,7 +169,7 @@ def test_certificate_names_of_der() -> None:
 
 
 def test_names_are_rfc4514_escaped() -> None:
-    # Dahua device CA issuer form (PROTOCOLS 7); the comma in O must be escaped.
+    # Dahua device CA issuer form (docs/protocols.md §7); the comma in O must be escaped.
     issuer = name(
         [(C, PRINTABLE, b"CN")],
         [(ORG, UTF8, b"Zhejiang Dahua Technology Co.,Ltd.")],
