@@ -44,11 +44,13 @@ sys.path.insert(0, str(ROOT / "tests" / "lab"))
 
 from netns import Lab, cleanup_stale, emulator_argv, ip, unavailable  # noqa: E402
 
+from scanner.active.settings import DEFAULT_PORTS  # noqa: E402
+
 CAMSCAN = Path(sys.executable).parent / "camscan"
 BASE = "csbench"
 LAN = "10.78.0.0/22"
 SCANNER = ("10.78.0.2/22", "02:78:00:00:00:02")
-PORTS = "80,443,554,8000,8080,8443,37777,34567"  # camscan's default ports
+PORTS = ",".join(map(str, DEFAULT_PORTS))  # nmap checks what camscan checks
 WSD_DELAY = 0.5  # WS-Discovery APP_MAX_DELAY: devices answer a Probe within 0-500 ms
 FIREWALL_TABLE = "178"
 CASES = (("a", "live", "10.78.1.0/24", False), ("b", "fw", "10.78.1.0/24", True),

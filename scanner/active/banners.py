@@ -17,13 +17,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from scanner.active import probes
+from scanner.decoders import http, rtsp, sdk, tls
 
 log = logging.getLogger(__name__)
 
 READ_LIMIT = 16 * 1024
-HTTP_PORTS = frozenset({80, 8080})
-TLS_PORTS = frozenset({443, 8443})
-RTSP_PORTS = frozenset({554})
+HTTP_PORTS = frozenset(http.TCP_PORTS)
+TLS_PORTS = frozenset(tls.TCP_PORTS)
+RTSP_PORTS = frozenset(rtsp.TCP_PORTS)
 # Pre-login pages only: the landing page, the Hikvision web UI's script that names the platform
 # (Greenbone's check), and the standard ONVIF device service, which answers a plain GET with 401
 # and the device's Digest realm (often "Login to <serial>" on Dahua): docs/protocols.md §5.1, §5.2.
@@ -226,8 +227,8 @@ def plan(ip: str, port: int, http_paths: Sequence[str]) -> list[list[tuple[bytes
                 (probes.rtsp_request("DESCRIBE", ip, port, 2), text_complete),
             ]
         ]
-    if port == probes.HIK_SDK_PORT:
+    if port == sdk.HIK_SDK_PORT:
         return [[(probes.hik_sdk_probe(), fixed_complete(16))]]
-    if port == probes.DVRIP_PORT:
+    if port == sdk.DVRIP_PORT:
         return [[(probes.dvrip_realm_request(), dvrip_complete)]]
     return []

@@ -10,14 +10,18 @@ import socket
 import struct
 from dataclasses import dataclass, field
 
-from scanner.wire import IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN
+from scanner.decoders import tls
+from scanner.decoders.arp import ARP_REPLY, ETHERNET_IPV4
+from scanner.wire import ET_ARP, IPPROTO_TCP, IPPROTO_UDP, TCP_ACK, TCP_FIN, TCP_PSH, TCP_SYN
 
 _IPV4 = struct.Struct("!BBHHHBBH4s4s")
 _UDP = struct.Struct("!HHHH")
 _TCP = struct.Struct("!HHIIBBHHH")
 _TTL = 64
 _WINDOW = 65535
-_TLS_HANDSHAKE, _TLS12, _CERTIFICATE = 22, b"\x03\x03", 11
+_TLS12 = b"\x03\x03"
+ETH_BROADCAST = b"\xff" * 6
+ETH_MIN_FRAME = 60  # without the FCS; shorter frames are padded (IEEE 802.3)
 MAX_IP_PAYLOAD = 65535 - 20 - 20
 
 
@@ -62,21 +66,29 @@ def tcp_packet(
     return ipv4(src, dst, IPPROTO_TCP, head[:16] + struct.pack("!H", csum) + head[18:] + payload)
 
 
+def arp_frame(
+    op: int, sender_mac: bytes, sender_ip: str, target_mac: bytes, target_ip: str, dst_mac: bytes
+) -> bytes:
+    """Ethernet frame to `dst_mac` carrying one IPv4 ARP message, padded to the minimum size."""
+    arp = struct.pack(
+        "!HHBBH6s4s6s4s", *ETHERNET_IPV4, op,
+        sender_mac, socket.inet_aton(sender_ip), target_mac, socket.inet_aton(target_ip),
+    )  # fmt: skip
+    frame = dst_mac + sender_mac + struct.pack("!H", ET_ARP) + arp
+    return frame.ljust(ETH_MIN_FRAME, b"\0")
+
+
 def arp_reply(mac: bytes, ip: str, dst_mac: bytes, dst_ip: str) -> bytes:
     """Ethernet frame with the ARP reply `ip is-at mac` (as the neighbour table recorded it)."""
-    arp = struct.pack(
-        "!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 2,
-        mac, socket.inet_aton(ip), dst_mac, socket.inet_aton(dst_ip),
-    )  # fmt: skip
-    return (dst_mac + mac + b"\x08\x06" + arp).ljust(60, b"\0")
+    return arp_frame(ARP_REPLY, mac, ip, dst_mac, dst_ip, dst_mac)
 
 
 def tls_certificate_record(der: bytes) -> bytes:
     """A TLS 1.2 handshake record holding one Certificate message with the leaf `der`."""
     certs = len(der).to_bytes(3, "big") + der
     body = len(certs).to_bytes(3, "big") + certs
-    message = bytes([_CERTIFICATE]) + len(body).to_bytes(3, "big") + body
-    return bytes([_TLS_HANDSHAKE]) + _TLS12 + struct.pack("!H", len(message)) + message
+    message = bytes([tls.CERTIFICATE]) + len(body).to_bytes(3, "big") + body
+    return bytes([tls.HANDSHAKE]) + _TLS12 + struct.pack("!H", len(message)) + message
 
 
 @dataclass(slots=True)

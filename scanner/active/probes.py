@@ -7,12 +7,12 @@ of them carries a credential, and none asks a device to change anything.
 from __future__ import annotations
 
 import json
-import socket
 import struct
 
 from scanner import __version__
-from scanner.decoders import dhip, ssdp
-from scanner.wire import ET_ARP
+from scanner.active.frames import ETH_BROADCAST, arp_frame
+from scanner.decoders import dhip, http, ssdp, tls
+from scanner.decoders.arp import ARP_REQUEST
 
 USER_AGENT = f"camscan/{__version__}"
 # WS-Discovery 2005/04 as ONVIF devices speak it (docs/protocols.md §8); Types namespaces follow.
@@ -26,7 +26,6 @@ WSD_TYPES = ("dn:NetworkVideoTransmitter", "tds:Device")
 SSDP_PORT = ssdp.UDP_PORTS[0]
 SSDP_GROUP = ssdp.MULTICAST_V4
 SSDP_MX = 1  # seconds a device may wait before answering; 1 is the least UPnP 1.1 allows
-MDNS_GROUP = "224.0.0.251"  # RFC 6762 §3 (scanner.decoders.dns names only the port)
 # DNS-SD types camscan asks for: the service list, and the web/RTSP/ONVIF services of cameras.
 MDNS_QUESTIONS = (
     "_services._dns-sd._udp.local",
@@ -36,11 +35,6 @@ MDNS_QUESTIONS = (
     "_device-info._tcp.local",
 )
 DNS_PTR, DNS_IN_QU = 12, 0x8001  # PTR; class IN with the unicast-response bit (RFC 6762 §5.4)
-DAHUA_LEGACY_PORT = 5050
-HIK_SDK_PORT = 8000
-DVRIP_PORT = 37777
-ETH_BROADCAST = b"\xff" * 6
-ETH_MIN_FRAME = 60  # without the FCS; shorter frames are padded (IEEE 802.3)
 
 
 def sadp_inquiry(uuid: str) -> bytes:
@@ -119,7 +113,7 @@ def dvrip_realm_request() -> bytes:
 
 def http_get(host: str, port: int, path: str) -> bytes:
     """A plain HTTP/1.1 GET without credentials or cookies; the server closes after answering."""
-    authority = host if port in (80, 443) else f"{host}:{port}"
+    authority = host if port in (http.HTTP_PORT, tls.HTTPS_PORT) else f"{host}:{port}"
     return (
         f"GET {path} HTTP/1.1\r\nHost: {authority}\r\nUser-Agent: {USER_AGENT}\r\n"
         "Accept: */*\r\nConnection: close\r\n\r\n"
@@ -139,17 +133,4 @@ def rtsp_request(method: str, host: str, port: int, cseq: int) -> bytes:
 
 def arp_request(src_mac: bytes, src_ip: str, target_ip: str) -> bytes:
     """Broadcast Ethernet frame with an ARP who-has for `target_ip`, padded to 60 bytes."""
-    arp = struct.pack(
-        "!HHBBH6s4s6s4s",
-        1,  # hardware type Ethernet
-        0x0800,  # protocol IPv4
-        6,
-        4,
-        1,  # request
-        src_mac,
-        socket.inet_aton(src_ip),
-        bytes(6),
-        socket.inet_aton(target_ip),
-    )
-    frame = ETH_BROADCAST + src_mac + struct.pack("!H", ET_ARP) + arp
-    return frame.ljust(ETH_MIN_FRAME, b"\0")
+    return arp_frame(ARP_REQUEST, src_mac, src_ip, bytes(6), target_ip, ETH_BROADCAST)

@@ -347,11 +347,11 @@ class Scan:
                    sadp.UDP_PORTS[0])]  # fmt: skip
         sends += [("dhip", "dhip", probes.dhip_search(), dhip.MULTICAST_V4, dhip_port)]
         sends += [("dhip", "dhip", probes.dhip_search(), b, dhip_port) for b in broadcasts]
-        sends += [("dhip", "any", probes.dahua_legacy_search(), b, probes.DAHUA_LEGACY_PORT)
+        sends += [("dhip", "any", probes.dahua_legacy_search(), b, dhip.UDP_PORTS_5050[0])
                   for b in broadcasts]  # fmt: skip
         sends += [("wsd", "any", probes.wsd_probe(t, str(uuid.uuid4())), wsd.MULTICAST_V4,
                    wsd.UDP_PORTS[0]) for t in probes.WSD_TYPES]  # fmt: skip
-        sends += [("mdns", "any", probes.mdns_query(), probes.MDNS_GROUP, dns.MDNS_PORT)]
+        sends += [("mdns", "any", probes.mdns_query(), dns.MDNS_GROUP_V4, dns.MDNS_PORT)]
         return sends
 
     def _datagram(self, payload: bytes, src: str, sport: int, lport: int) -> None:

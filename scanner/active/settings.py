@@ -16,9 +16,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from scanner.decoders import http, rtsp, sdk, tls
 from scanner.errors import InputError
 
-DEFAULT_PORTS = (80, 443, 554, 8000, 8080, 8443, 37777, 34567)
+# the TCP ports of the protocols whose banners the scan reads
+DEFAULT_PORTS = tuple(sorted({*http.TCP_PORTS, *tls.TCP_PORTS, *rtsp.TCP_PORTS, *sdk.TCP_PORTS}))
 PROBES = ("arp", "wsd", "sadp", "dhip", "ssdp", "mdns", "tcp")
 DISCOVERY = frozenset({"wsd", "sadp", "dhip", "ssdp", "mdns"})
 

@@ -9,10 +9,11 @@ import struct
 from collections.abc import Mapping
 
 from scanner.model import Kind, Meta, Observation
+from scanner.wire import ET_IPV4
 
-ETHERTYPE = 0x0806
-_ETHERNET_IPV4 = (1, 0x0800, 6, 4)  # htype, ptype, hlen, plen
-_OPCODES = frozenset({1, 2})  # request, reply
+ETHERNET_IPV4 = (1, ET_IPV4, 6, 4)  # htype, ptype, hlen, plen
+ARP_REQUEST, ARP_REPLY = 1, 2
+_OPCODES = frozenset({ARP_REQUEST, ARP_REPLY})
 _ARP_LEN = 28
 _HEAD = struct.Struct("!HHBBH")
 _MAC_TEXT = re.compile(r"[0-9a-f]{2}([:-]?)[0-9a-f]{2}(?:\1[0-9a-f]{2}){4}")
@@ -75,7 +76,7 @@ def decode(payload: bytes, meta: Meta) -> list[Observation]:
     if len(payload) < _ARP_LEN:
         return []
     htype, ptype, hlen, plen, oper = _HEAD.unpack_from(payload)
-    if (htype, ptype, hlen, plen) != _ETHERNET_IPV4 or oper not in _OPCODES:
+    if (htype, ptype, hlen, plen) != ETHERNET_IPV4 or oper not in _OPCODES:
         return []
     mac = mac_from_bytes(payload[8:14])
     ip = ipv4_from_bytes(payload[14:18])  # 0.0.0.0 here is an address probe (RFC 5227)

@@ -6,7 +6,8 @@ from scanner.decoders._text import text, was_cut
 from scanner.decoders.arp import binding, ipv4_from_bytes, mac_from_bytes
 from scanner.model import Kind, Meta, Observation
 
-UDP_PORTS = (67, 68)
+UDP_PORTS = (67, 68)  # server, client
+SERVICES = {("udp", port): "dhcp" for port in UDP_PORTS}
 MAGIC_COOKIE = b"\x63\x82\x53\x63"
 BOOTREQUEST, BOOTREPLY = 1, 2
 HTYPE_ETHERNET = 1

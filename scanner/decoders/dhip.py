@@ -14,6 +14,12 @@ from scanner.model import Kind, Meta, Observation
 
 UDP_PORTS = (37810,)
 UDP_PORTS_5050 = (5050,)
+RPC_TCP_PORT = 5000  # the JSON-RPC console in the same framing (docs/protocols.md §3.1)
+SERVICES = {
+    **{("udp", port): "dhip" for port in UDP_PORTS},
+    **{("udp", port): "dahua-discovery" for port in UDP_PORTS_5050},
+    ("tcp", RPC_TCP_PORT): "dhip",
+}
 MULTICAST_V4 = "239.255.255.251"
 # 32-byte header: u32 LE header length 0x20, "DHIP", ids, body length (LE u32 at 16 and 24)
 DHIP_MAGIC = b"\x20\x00\x00\x00DHIP"

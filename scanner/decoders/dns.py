@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from scanner.decoders._text import text
 from scanner.model import Kind, Meta, Observation
 
-UDP_PORTS = (53, 5353)
-MDNS_PORT = 5353
+DNS_PORT, MDNS_PORT = 53, 5353
+UDP_PORTS = (DNS_PORT, MDNS_PORT)
+SERVICES = {("udp", DNS_PORT): "dns", ("udp", MDNS_PORT): "mdns"}
+MDNS_GROUP_V4 = "224.0.0.251"  # RFC 6762 §3
 FLAG_QR = 0x8000
 OPCODE_MASK = 0x7800
 TYPE_A, TYPE_PTR, TYPE_TXT, TYPE_AAAA, TYPE_SRV = 1, 12, 16, 28, 33

@@ -16,6 +16,9 @@ from scanner.model import Kind, Meta, Observation
 
 log = logging.getLogger(__name__)
 
+HTTP_PORT, HTTP_ALT_PORT = 80, 8080
+TCP_PORTS = (HTTP_PORT, HTTP_ALT_PORT)  # where cameras serve their web UI and APIs in the clear
+SERVICES = {("tcp", HTTP_PORT): "http", ("tcp", HTTP_ALT_PORT): "http-alt"}
 MAX_MESSAGES = 8  # pipelined messages decoded per buffer
 MAX_HEADERS = 100
 MAX_LINE = 8192

@@ -10,6 +10,9 @@ from scanner.decoders._text import text, was_cut
 from scanner.decoders.http import Head, content_length, read_head, realm_mac
 from scanner.model import Kind, Meta, Observation
 
+RTSP_PORT = 554
+TCP_PORTS = (RTSP_PORT,)
+SERVICES = {("tcp", RTSP_PORT): "rtsp", ("udp", RTSP_PORT): "rtsp"}
 MAX_MESSAGES = 8
 SDP_LIMIT = 2048  # characters of an SDP body kept in RTSP_SDP
 # header whose raw value keeps its spacing in RTSP_HEADERS attrs: servers differ in how they

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import struct
 
-from scanner.decoders import markup
+from scanner.decoders import markup, ssdp
 from scanner.decoders._text import text, was_cut
 from scanner.decoders.arp import binding, ipv4_from_bytes, mac_from_bytes, mac_from_text, usable_ip
 from scanner.decoders.wsd import UUID_MASK, local_name, parse_xml
 from scanner.model import Kind, Meta, Observation
 
 UDP_PORTS = (37020,)
-MULTICAST_V4 = "239.255.255.250"
+SERVICES = {("udp", port): "sadp" for port in UDP_PORTS}
+MULTICAST_V4 = ssdp.MULTICAST_V4
 ETHERTYPE = 0x8033
 # ProbeMatch child -> attr, for the fields stated as text (source: docs/protocols.md §2.1)
 MATCH_FIELDS = (

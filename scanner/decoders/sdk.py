@@ -6,16 +6,23 @@ import json
 import logging
 
 from scanner.decoders._text import text, was_cut
+from scanner.decoders.dhip import DHIP_MAGIC, HEADER_LEN
 from scanner.model import Kind, Meta, Observation
 
 log = logging.getLogger(__name__)
 
-# Server ports of vendor SDKs (docs/protocols.md §3.3, §4): 8000 Hikvision's command port, 37777
-# Dahua's DVRIP, 34567 Xiongmai's DVRIP (heard so that those units, not of concern, are told apart).
-SDK_PORTS = frozenset({8000, 37777, 34567})
+# Server ports of vendor SDKs (docs/protocols.md §3.3, §4): Hikvision's command port, Dahua's
+# DVRIP, and Xiongmai's DVRIP (heard so that those units, not of concern, are told apart).
+HIK_SDK_PORT, DVRIP_PORT, XM_DVRIP_PORT = 8000, 37777, 34567
+TCP_PORTS = (HIK_SDK_PORT, DVRIP_PORT, XM_DVRIP_PORT)
+SDK_PORTS = frozenset(TCP_PORTS)
+SERVICES = {
+    ("tcp", HIK_SDK_PORT): "sdk",
+    ("tcp", DVRIP_PORT): "dvrip",
+    ("tcp", XM_DVRIP_PORT): "sdk",
+}
 REPLY_PREFIX = 32  # bytes of a reply kept (as hex) in SDK_REPLY
-DHIP_MAGIC = b"\x20\x00\x00\x00DHIP"  # u32 LE header length 32, then ASCII "DHIP"
-_HEADER = 32  # DVRIP and DHIP both frame a body behind a 32-byte header
+_HEADER = HEADER_LEN  # DVRIP frames its body behind a 32-byte header, as DHIP does
 _MAX_MESSAGES = 8
 _MAX_JSON = 65536
 _REALM_KEY = b"Realm:"

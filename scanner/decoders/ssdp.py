@@ -6,7 +6,8 @@ from scanner.decoders._text import text, was_cut
 from scanner.model import Kind, Meta, Observation
 
 UDP_PORTS = (1900,)
-MULTICAST_V4 = "239.255.255.250"
+SERVICES = {("udp", port): "ssdp" for port in UDP_PORTS}
+MULTICAST_V4 = "239.255.255.250"  # SADP and WS-Discovery use the same group on other ports
 MAX_BYTES = 8192
 MAX_HEADERS = 64
 _NOTIFY = b"NOTIFY "

@@ -13,9 +13,13 @@ from scanner.model import Kind, Meta, Observation
 
 log = logging.getLogger(__name__)
 
-_HANDSHAKE = 22  # TLS record content type
+# 8443 is also where newer Hikvision firmware serves its SDK over TLS (docs/protocols.md §4)
+HTTPS_PORT, HTTPS_ALT_PORT = 443, 8443
+TCP_PORTS = (HTTPS_PORT, HTTPS_ALT_PORT)
+SERVICES = {("tcp", HTTPS_PORT): "https", ("tcp", HTTPS_ALT_PORT): "https-alt"}
+HANDSHAKE = 22  # TLS record content type
 _CLIENT_HELLO = 1
-_CERTIFICATE = 11
+CERTIFICATE = 11
 _SERVER_NAME = 0  # extension type (RFC 6066 §3)
 _HOST_NAME = 0  # server_name entry type
 _MAX_HANDSHAKES = 16
@@ -65,14 +69,14 @@ class Certificate:
 
 def looks_like(first: bytes) -> bool:
     """True when `first` starts with a TLS handshake record header."""
-    return len(first) >= 2 and first[0] == _HANDSHAKE and first[1] == 0x03
+    return len(first) >= 2 and first[0] == HANDSHAKE and first[1] == 0x03
 
 
 def decode(data: bytes, meta: Meta) -> list[Observation]:
     """TLS_SUBJECT/TLS_ISSUER of a leaf certificate and DNS_NAME of a ClientHello's SNI."""
     out: list[Observation] = []
     for msg_type, body in _handshakes(_handshake_stream(data)):
-        if msg_type == _CERTIFICATE:
+        if msg_type == CERTIFICATE:
             out += _certificate_observations(body, meta)
         elif msg_type == _CLIENT_HELLO:
             out += _sni_observations(body, meta)
@@ -98,7 +102,7 @@ def _handshake_stream(data: bytes) -> bytes:
     """Concatenated payloads of the leading handshake records (the last one may be cut)."""
     out = bytearray()
     pos = 0
-    while pos + 5 <= len(data) and data[pos] == _HANDSHAKE and data[pos + 1] == 0x03:
+    while pos + 5 <= len(data) and data[pos] == HANDSHAKE and data[pos + 1] == 0x03:
         length = int.from_bytes(data[pos + 3 : pos + 5], "big")
         out += data[pos + 5 : pos + 5 + length]
         pos += 5 + length

@@ -10,14 +10,15 @@ from xml.etree.ElementTree import Element, ParseError
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
-from scanner.decoders import markup
+from scanner.decoders import markup, ssdp
 from scanner.decoders._text import text, was_cut
 from scanner.model import Kind, Meta, Observation
 
 log = logging.getLogger(__name__)
 
 UDP_PORTS = (3702,)
-MULTICAST_V4, MULTICAST_V6 = "239.255.255.250", "ff02::c"
+SERVICES = {("udp", port): "ws-discovery" for port in UDP_PORTS}
+MULTICAST_V4 = ssdp.MULTICAST_V4
 MAX_XML = 64 * 1024
 MAX_MATCHES = 16
 MAX_SCOPES = 64

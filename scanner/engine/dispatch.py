@@ -61,7 +61,6 @@ Sink = Callable[[Observation], None]
 
 IPV6_EXT = frozenset({0, 43, 60})  # hop-by-hop, routing, destination options
 IPV6_FRAG = 44
-NDP_TYPES = frozenset({133, 134, 135, 136})
 
 PURE_ACK_NOT = TCP_SYN | TCP_FIN | TCP_RST  # without payload, only these flags do anything
 DECIDE_AT = 16  # bytes of a direction's start that _interest needs to recognise a banner
@@ -329,7 +328,7 @@ class Dispatcher:
             self._udp(data, l4, end, ts, vlan, smac, dmac, sip, dip)
         elif nh == IPPROTO_TCP:
             self._tcp(data, l4, end, ts, vlan, smac, dmac, sip, dip)
-        elif nh == IPPROTO_ICMPV6 and data[l4] in NDP_TYPES:
+        elif nh == IPPROTO_ICMPV6 and data[l4] in ndp.ICMPV6_TYPES:
             meta = self._meta(ts, vlan, smac, dmac, sip, dip, "icmpv6")
             self._emit(ndp.decode, data[l4:end], meta)
 
@@ -471,7 +470,7 @@ class Dispatcher:
             return TLS_CAP
         if (
             sport in sdk.SDK_PORTS
-            or first.startswith(sdk.DHIP_MAGIC)
+            or first.startswith(dhip.DHIP_MAGIC)
             or http.looks_like(first)
             or rtsp.looks_like(first)
         ):
@@ -509,7 +508,7 @@ class Dispatcher:
 
     def _decode_stream(self, data: bytes, meta: Meta, request: str | None = None) -> None:
         decoders: list[Decoder] = []
-        if meta.sport in sdk.SDK_PORTS or data.startswith(sdk.DHIP_MAGIC):
+        if meta.sport in sdk.SDK_PORTS or data.startswith(dhip.DHIP_MAGIC):
             decoders.append(sdk.decode)
         for module in (http, rtsp, tls):
             if module.looks_like(data[:16]):

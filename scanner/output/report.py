@@ -10,22 +10,13 @@ from typing import Any
 
 from scanner import __version__
 from scanner.db import VendorDB
+from scanner.decoders import services
 from scanner.engine.core import Device, device_id
 from scanner.engine.fuse import Evidence
 
 SCHEMA = "camscan.findings/1"
 # kinds whose channels are cameras behind the recorder (on its PoE ports or coax), unseen here
 RECORDER_KINDS = frozenset({"nvr", "dvr"})
-# Names of the ports camscan looks at; anything else is listed by number only.
-SERVICE_NAMES = {
-    ("tcp", 21): "ftp", ("tcp", 22): "ssh", ("tcp", 23): "telnet", ("tcp", 80): "http",
-    ("tcp", 443): "https", ("tcp", 554): "rtsp", ("tcp", 8000): "sdk", ("tcp", 8080): "http-alt",
-    ("tcp", 8443): "https-alt", ("tcp", 37777): "dvrip", ("tcp", 34567): "sdk",
-    ("tcp", 5000): "dhip", ("udp", 37020): "sadp", ("udp", 37810): "dhip",
-    ("udp", 5050): "dahua-discovery", ("udp", 3702): "ws-discovery", ("udp", 1900): "ssdp",
-    ("udp", 5353): "mdns", ("udp", 53): "dns", ("udp", 67): "dhcp", ("udp", 68): "dhcp",
-    ("udp", 554): "rtsp",
-}  # fmt: skip
 
 
 def iso(ts: float | None) -> str | None:
@@ -79,8 +70,7 @@ def device_dict(dev: Device) -> dict[str, Any]:
         "concern": dev.concern,
         "confidence": dev.verdict.confidence,
         "services": [
-            {"proto": p, "port": n, "name": SERVICE_NAMES.get((p, n), str(n))}
-            for p, n in sorted(dev.services)
+            {"proto": p, "port": n, "name": services.name(p, n)} for p, n in sorted(dev.services)
         ],
         "evidence": [evidence_dict(ev) for ev in dev.evidence],
         "advisories": [{"id": i, "basis": b} for i, b in dev.advisories],

@@ -39,7 +39,7 @@ UDP_PORTS = (
 )  # fmt: skip
 TCP_PORTS = (80, 443, 554, 8080, 8443, *sorted(sdk.SDK_PORTS), 5000, 9999)
 BANNERS = (b"HTTP/1.1 200 OK\r\n", b"RTSP/1.0 200 OK\r\n", b"GET / HTTP/1.1\r\n",
-           b"\x16\x03\x03", sdk.DHIP_MAGIC, b"")  # fmt: skip
+           b"\x16\x03\x03", dhip.DHIP_MAGIC, b"")  # fmt: skip
 _SCRATCH = Path(tempfile.mkdtemp(prefix="camscan-fuzz-"))
 
 
