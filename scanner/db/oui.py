@@ -342,12 +342,6 @@ def update_registry(
     return dest, "; ".join(notes)
 
 
-def _is_tsv(text: str) -> bool:
-    """Whether `text` is a registry in the shipped TSV layout (its first data row the header)."""
-    rows = (line for line in text.splitlines() if line and not line.startswith("#"))
-    return tuple(next(rows, "").split("\t")) == HEADER
-
-
 def _merge(
     sources: Sequence[Path], current: Blocks, current_date: str
 ) -> tuple[Blocks, list[str], str]:

@@ -83,12 +83,6 @@ def decode(data: bytes, meta: Meta) -> list[Observation]:
     return out
 
 
-def certificate_names(der: bytes) -> tuple[str, str] | None:
-    """(subject, issuer) of a DER certificate in RFC 4514 form, or None when it does not parse."""
-    cert = parse_certificate(der)
-    return (cert.subject, cert.issuer) if cert else None
-
-
 def parse_certificate(der: bytes) -> Certificate | None:
     """The reported fields of a DER certificate, or None when it does not parse."""
     try:

@@ -66,7 +66,6 @@ class RawCapture:
     def __init__(self, sock: socket.socket, sink: FrameSink) -> None:
         self.sock = sock
         self.sink = sink
-        self.sent = 0
 
     def fileno(self) -> int:
         """The socket's descriptor, for the event loop."""
@@ -103,7 +102,6 @@ class RawCapture:
         except OSError as exc:
             log.debug("raw send failed: %s", exc)
             return False
-        self.sent += 1
         self.sink(LT_ETHERNET, time.time(), frame)
         return True
 

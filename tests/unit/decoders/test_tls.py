@@ -125,6 +125,12 @@ def sni_extension(host: bytes) -> bytes:
     return b"\x00\x00" + len(names).to_bytes(2, "big") + names
 
 
+def names_of(der: bytes) -> tuple[str, str] | None:
+    """(subject, issuer) of a DER certificate as the decoder reports them, or None."""
+    cert = tls.parse_certificate(der)
+    return (cert.subject, cert.issuer) if cert else None
+
+
 def _summary(data: bytes, meta: Meta) -> list[tuple[Kind, str, dict[str, str]]]:
     return [(o.kind, o.value, dict(o.attrs)) for o in tls.decode(data, meta)]
 
@@ -164,8 +170,8 @@ def test_records_after_change_cipher_spec_are_not_read() -> None:
     assert tls.decode(data, SERVER) == []
 
 
-def test_certificate_names_of_der() -> None:
-    assert tls.certificate_names(HIK_CERT) == (HIK_SUBJECT, HIK_SUBJECT)
+def test_subject_and_issuer_of_der() -> None:
+    assert names_of(HIK_CERT) == (HIK_SUBJECT, HIK_SUBJECT)
 
 
 def test_names_are_rfc4514_escaped() -> None:
@@ -177,7 +183,7 @@ def test_names_are_rfc4514_escaped() -> None:
     )
     subject = name([(C, PRINTABLE, b"CN")], [(CN, PRINTABLE, b"10.0.0.108")])
     cert = certificate(subject, issuer, b"\x01", HIK_VALIDITY)
-    assert tls.certificate_names(cert) == (
+    assert names_of(cert) == (
         "CN=10.0.0.108,C=CN",
         "CN=Dahua Device NVR CA,O=Zhejiang Dahua Technology Co.\\,Ltd.,C=CN",
     )
@@ -186,7 +192,7 @@ def test_names_are_rfc4514_escaped() -> None:
 def test_leading_and_trailing_spaces_and_hash_are_escaped() -> None:
     subject = name([(L, UTF8, b" lead")], [(ST, UTF8, b"#hash")], [(CN, UTF8, b"trail ")])
     cert = certificate(subject, subject, b"\x01", HIK_VALIDITY)
-    assert tls.certificate_names(cert) == ("CN=trail\\ ,ST=\\#hash,L=\\ lead",) * 2
+    assert names_of(cert) == ("CN=trail\\ ,ST=\\#hash,L=\\ lead",) * 2
 
 
 def test_other_attribute_types_multi_valued_rdns_and_string_types() -> None:
@@ -202,7 +208,7 @@ def test_other_attribute_types_multi_valued_rdns_and_string_types() -> None:
         "O=#04020102,CN=Kamera+OU=IPC,1.3.6.1.4.1.311.60.2.1.1=CN,"
         "serialNumber=DS-2CD2385G1-I20200414AAWRE33842150,emailAddress=admin@example.com"
     )
-    assert tls.certificate_names(cert) == (expected, expected)
+    assert names_of(cert) == (expected, expected)
 
 
 def test_v1_certificate_without_version_and_with_utc_time_before_2000() -> None:
@@ -248,12 +254,12 @@ def test_odd_time_is_kept_as_written() -> None:
     ],
 )
 def test_malformed_der_gives_none(bad: bytes) -> None:
-    assert tls.certificate_names(bad) is None
+    assert names_of(bad) is None
 
 
 def test_bad_oid_gives_none() -> None:
     subject = seq(der(0x31, seq(der(0x06, b"\x55\x84"), der(UTF8, b"x"))))  # OID ends mid-arc
-    assert tls.certificate_names(certificate(subject, HIK_NAME, b"\x01", HIK_VALIDITY)) is None
+    assert names_of(certificate(subject, HIK_NAME, b"\x01", HIK_VALIDITY)) is None
 
 
 def test_client_hello_sni_gives_dns_name_of_the_client() -> None:
@@ -305,7 +311,7 @@ def test_looks_like(first: bytes, expected: bool) -> None:
 @given(st.binary(max_size=4096))
 def test_random_bytes_are_no_certificate(data: bytes) -> None:
     # tls.decode itself is fuzzed in tests/hostile/test_fuzz_decoders.py
-    assert tls.certificate_names(data) is None
+    assert names_of(data) is None
 
 
 def test_names_are_nfkc_normalised_so_no_break_spaces_read_as_spaces() -> None:
@@ -314,4 +320,4 @@ def test_names_are_nfkc_normalised_so_no_break_spaces_read_as_spaces() -> None:
         [(CN, UTF8, "Dahua\u00a0Device\u00a0NVR\u00a0CA".encode())], [(C, PRINTABLE, b"CN")]
     )
     cert = certificate(name([(CN, UTF8, b"192.168.2.70")]), issuer, HIK_SERIAL, HIK_VALIDITY)
-    assert tls.certificate_names(cert) == ("CN=192.168.2.70", "C=CN,CN=Dahua Device NVR CA")
+    assert names_of(cert) == ("CN=192.168.2.70", "C=CN,CN=Dahua Device NVR CA")
