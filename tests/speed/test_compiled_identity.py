@@ -106,12 +106,12 @@ def demo_records() -> list[tuple[int, float, bytes]]:
 def pcap_file(records: list[tuple[int, float, bytes]], endian: str = "<", nano: bool = False,
               linktype: int = 1) -> bytes:  # fmt: skip
     magic = 0xA1B23C4D if nano else 0xA1B2C3D4
-    out = struct.pack(endian + "IHHiIII", magic, 2, 4, 0, 0, 262144, linktype)
-    for _, ts, data in records:
+    out = bytearray(struct.pack(endian + "IHHiIII", magic, 2, 4, 0, 0, 262144, linktype))
+    for _, ts, data in records:  # a bytearray grows in place; bytes += copies it every frame
         sec = int(ts)
         frac = round((ts - sec) * (1e9 if nano else 1e6))
         out += struct.pack(endian + "IIII", sec, frac, len(data), len(data)) + data
-    return out
+    return bytes(out)
 
 
 def block(btype: int, body: bytes, endian: str = "<") -> bytes:
