@@ -1,7 +1,8 @@
-"""docs/protocols.md: every section cited anywhere exists, and every corpus item it cites too."""
+"""docs/protocols.md: every cited section and corpus item exists, and the prose is our own words."""
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -11,6 +12,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "protocols.md"
 CORPUS = ROOT / "tests" / "realworld" / "corpus"
+NOTES = ROOT.parent / "shared" / "PROTOCOLS.md"  # the research notes the document restates
+# Values are facts and may repeat (code, quoted names, citations, URLs, numbers, headings); what
+# may not is prose: six plain words in a row that the notes also have in one paragraph.
+COPIED_RUN = 6
+VALUES = re.compile(r"`[^`]*`|\"[^\"]*\"|\[[^\]]*\]|https?://\S+")
+PLAIN_WORD = re.compile(r"[a-z]+(?:['’-][a-z]+)*")
 # Where citations live. The corpus is left out: its values are other people's text.
 SEARCHED = ("scanner", "vendor_db", "tests", "pcaps", "bench", "contrib", "docs")
 TOP_FILES = ("README.md", "Makefile", "pyproject.toml")
@@ -116,3 +123,29 @@ def test_every_realworld_citation_names_a_corpus_item(path: Path) -> None:
         if items is None or (m["item"] is not None and m["item"] not in items):
             unknown.append(m[0])
     assert unknown == []
+
+
+def _plain_runs(text: str) -> set[tuple[str, ...]]:
+    """Every run of COPIED_RUN plain words in `text`; values and headings break a run."""
+    runs: set[tuple[str, ...]] = set()
+    for paragraph in re.split(r"\n\s*\n", text):
+        lines = [line for line in paragraph.splitlines() if not line.startswith("#")]
+        words = []
+        for token in VALUES.sub(" | ", "\n".join(lines)).split():
+            word = token.strip(".,;:()!?*'\"").lower()
+            words.append(word if PLAIN_WORD.fullmatch(word) else "|")
+        for i in range(len(words) - COPIED_RUN + 1):
+            run = tuple(words[i : i + COPIED_RUN])
+            if "|" not in run:
+                runs.add(run)
+    return runs
+
+
+def test_the_document_is_in_our_own_words() -> None:
+    if not NOTES.is_file():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"the research notes are not at {NOTES}: the wording check cannot run")
+        pytest.skip(f"the research notes are not at {NOTES}")
+    notes = _plain_runs(NOTES.read_text(encoding="utf-8"))
+    copied = sorted(" ".join(run) for run in _plain_runs(DOC.read_text(encoding="utf-8")) & notes)
+    assert copied == []
