@@ -7,7 +7,7 @@ run's devices, so it costs a few indexed scans whatever the number of runs.
 from __future__ import annotations
 
 import itertools
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -165,14 +165,6 @@ def _site_burndown(history: History, site: str) -> list[dict[str, Any]]:
         "SELECT day, of_concern FROM site_days WHERE site = ? ORDER BY day", (site,)
     )
     return [{"day": day, "of_concern": int(value)} for day, value in rows]
-
-
-def by_day(points: list[dict[str, Any]]) -> dict[str, int]:
-    """A burn-down as {day: value}."""
-    out: dict[str, int] = defaultdict(int)
-    for point in points:
-        out[point["day"]] = point["of_concern"]
-    return dict(out)
 
 
 def recorders_text(recorders: Mapping[str, int]) -> str:

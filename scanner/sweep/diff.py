@@ -41,11 +41,6 @@ def identity_keys(device: Device) -> list[str]:
     return keys or [str(device["id"])]
 
 
-def changed_fields(old: Device, new: Device) -> list[str]:
-    """Names of the tracked fields that differ between two sightings of one device."""
-    return [name for name in TRACKED if old.get(name) != new.get(name)]
-
-
 def changes(old: Device, new: Device) -> list[dict[str, Any]]:
     """Each tracked field that differs, as {"field", "old", "new"}, in TRACKED order."""
     return [

@@ -349,9 +349,3 @@ def opened(db: str | os.PathLike[str], *, write: bool) -> Iterator[History]:
         yield history
     finally:
         history.close()
-
-
-def runs_of(db: str | os.PathLike[str], site: str | None) -> list[RunRow]:
-    """The stored runs of a history that must already exist, opened read-only."""
-    with opened(db, write=False) as history:
-        return history.runs(site)

@@ -11,7 +11,7 @@ import pytest
 from scanner.errors import InputError
 from scanner.output.validate import ReportSchemaError, validate_report
 from scanner.sweep.config import SourceSpec, SweepConfig
-from scanner.sweep.history import open_history, runs_of
+from scanner.sweep.history import open_history, opened
 from scanner.sweep.run import run_sweep
 
 CAM = "mac:44:19:b6:2a:3c:11"
@@ -93,7 +93,8 @@ def test_the_database_is_in_wal_mode(build: Any, tmp_path: Path) -> None:
 def test_history_lists_runs_with_their_concern_counts(build: Any, tmp_path: Path) -> None:
     sweep(tmp_path, cam_at(build, "10.0.0.2", "2026-11-20T08:00:00.000000Z"))
     sweep(tmp_path, build.findings())
-    rows = runs_of(tmp_path / "h.db", "s1")
+    with opened(tmp_path / "h.db", write=False) as history:
+        rows = history.runs("s1")
     assert [(r.of_concern, r.new, r.removed) for r in rows] == [(1, 1, 0), (0, 0, 1)]
 
 
@@ -106,7 +107,7 @@ def test_a_file_that_is_not_a_database_is_bad_input(build: Any, tmp_path: Path) 
 
 def test_history_of_a_missing_database_is_bad_input(build: Any, tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no history database at"):
-        runs_of(tmp_path / "absent.db", None)
+        open_history(tmp_path / "absent.db", write=False)
 
 
 def test_the_schema_rejects_a_removed_entry_without_last_seen(build: Any, tmp_path: Path) -> None:
