@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from scanner.active import settings
 from scanner.decoders import services
 
@@ -27,3 +30,10 @@ def test_a_port_nobody_names_is_listed_by_number() -> None:
 
 def test_a_scan_checks_the_ports_of_every_banner_it_reads() -> None:
     assert settings.DEFAULT_PORTS == (80, 443, 554, 8000, 8080, 8443, 34567, 37777)
+
+
+def test_the_readme_names_the_ports_a_scan_checks() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    found = re.search(r"TCP checks of\s+([\d,\s]+and\s+\d+)\s+on each live host", readme)
+    assert found is not None
+    assert tuple(int(port) for port in re.findall(r"\d+", found[1])) == settings.DEFAULT_PORTS
