@@ -6,26 +6,10 @@ import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 Row = tuple[Any, ...]
 _PLACEHOLDER = re.compile(r"\?")
-
-
-class Cursor(Protocol):
-    """The part of a DB-API cursor the history uses."""
-
-    def fetchone(self) -> Any: ...
-
-    def fetchall(self) -> list[Any]: ...
-
-
-class DbApiConnection(Protocol):
-    """The part of a DB-API connection the history uses (sqlite3 and psycopg both fit)."""
-
-    def execute(self, sql: Any, params: Any = ...) -> Any: ...
-
-    def close(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
