@@ -149,3 +149,15 @@ def test_the_document_is_in_our_own_words() -> None:
     notes = _plain_runs(NOTES.read_text(encoding="utf-8"))
     copied = sorted(" ".join(run) for run in _plain_runs(DOC.read_text(encoding="utf-8")) & notes)
     assert copied == []
+
+
+def _cited_sources(text: str) -> set[str]:
+    return {m["source"] for m in REALWORLD.finditer(text)}
+
+
+def test_every_corpus_source_the_fingerprints_train_on_is_in_the_document() -> None:
+    trained: set[str] = set()
+    for path in sorted((ROOT / "vendor_db").rglob("*.toml")):
+        trained |= _cited_sources(path.read_text(encoding="utf-8"))
+    assert trained  # the fingerprints name their real-world train sources
+    assert sorted(trained - _cited_sources(DOC.read_text(encoding="utf-8"))) == []
