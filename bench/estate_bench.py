@@ -224,6 +224,29 @@ def measure(db: str, label: str, sites: int, runs: int) -> None:
           f"{points[-1]['of_concern']:,}; {totals['returned']} came back")  # fmt: skip
 
 
+def _indexes(db: str) -> None:
+    """Print the indexes and summary tables the history schema gave the database."""
+    history = open_history(db, write=False)
+    try:
+        store = history.store
+        if store.dialect.name == "sqlite":
+            found = []
+            for (table,) in store.all("SELECT name FROM sqlite_master WHERE type = 'table'"):
+                for _, name, *_ in store.all(f"PRAGMA index_list({table})"):
+                    cols = [row[2] for row in store.all(f"PRAGMA index_info({name})")]
+                    found.append(f"{table} ({', '.join(cols)})")
+        else:
+            query = "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+            found = [sql.split(" ON ", 1)[-1] for (sql,) in store.all(query)]
+    finally:
+        history.close()
+    print("  indexes (incl. primary keys): " + "; ".join(sorted(found)))
+    print(
+        "  summary tables: sites (one row per site: latest run, counts now), site_days"
+        " (per site and day: devices of concern, change) - kept by the recording transaction"
+    )
+
+
 def bench_sqlite(args: argparse.Namespace, tmp: Path) -> None:
     db = str(tmp / "estate.sqlite3")
     print(f"SQLite ({db}, WAL, synchronous=FULL):")
@@ -231,6 +254,7 @@ def bench_sqlite(args: argparse.Namespace, tmp: Path) -> None:
     size = sum(p.stat().st_size for p in tmp.glob("estate.sqlite3*"))
     print(f"  database size: {size / 2**20:,.0f} MiB")
     measure(db, "sqlite", args.sites, args.runs)
+    _indexes(db)
 
 
 def _rls_sample(cluster: Any, args: argparse.Namespace) -> None:
@@ -268,6 +292,7 @@ def bench_postgresql(args: argparse.Namespace, tmp: Path) -> None:
             size = conn.execute("SELECT pg_database_size('estate')").fetchone()[0]
         print(f"  database size: {size / 2**20:,.0f} MiB")
         measure(url, "postgresql", args.sites, args.runs)
+        _indexes(url)
         _rls_sample(cluster, args)
     finally:
         cluster.destroy()
