@@ -1211,8 +1211,8 @@ def expected_toml() -> str:
         if p.digital_channels is not None:
             n = p.digital_channels
             lines.append(
-                f"channels = {{ analog = 0, digital = {n}, total = {n} }}"
-                "  # its SADP reply's DigitalChannelNum"
+                f'channels = {{ analog = 0, digital = {n}, total = {n}, source = "stated" }}'
+                "  # its SADP DigitalChannelNum"
             )
         lines.append(f"what = {_toml_str(p.what)}")
         lines.append("")

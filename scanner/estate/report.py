@@ -134,20 +134,15 @@ def _totals(history: History, rows: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _recorders(history: History) -> dict[str, int]:
-    """NVRs and DVRs of concern still present, and the camera channels they record."""
-    from scanner.estate.channels import channels
-
+    """NVRs and DVRs of concern still present, and the camera channels their reports give."""
+    # devices.channels is the findings' channels.total (stated, or from the model number)
     rows = history.store.all(
-        "SELECT manufacturer, model, count(*) FROM devices WHERE present = 1 AND of_concern = 1"
-        " AND kind IN ('nvr', 'dvr') GROUP BY manufacturer, model"
+        "SELECT channels, count(*) FROM devices WHERE present = 1 AND of_concern = 1"
+        " AND kind IN ('nvr', 'dvr') GROUP BY channels"
     )
-    count = known = total = 0
-    for manufacturer, model, n in rows:
-        count += n
-        found = channels(manufacturer, model)
-        if found is not None:
-            known += n
-            total += found * n
+    count = sum(n for _, n in rows)
+    known = sum(n for channels, n in rows if channels is not None)
+    total = sum(channels * n for channels, n in rows if channels is not None)
     return {"count": count, "channels": total, "channels_unknown": count - known}
 
 
@@ -171,5 +166,5 @@ def recorders_text(recorders: Mapping[str, int]) -> str:
     """`N recording M camera channels`, with how many recorders are of an unknown model."""
     text = f"{recorders['count']} recording {recorders['channels']} camera channels"
     if recorders["channels_unknown"]:
-        text += f" ({recorders['channels_unknown']} of unknown model)"
+        text += f" ({recorders['channels_unknown']} with no channel count)"
     return text

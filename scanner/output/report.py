@@ -10,6 +10,7 @@ from typing import Any
 
 from scanner import __version__
 from scanner.db import VendorDB
+from scanner.db.channels import channels as model_channel_count
 from scanner.decoders import services
 from scanner.engine.core import Device, device_id
 from scanner.engine.fuse import Evidence
@@ -77,22 +78,34 @@ def device_dict(dev: Device) -> dict[str, Any]:
         "first_seen": iso(dev.first_seen),
         "last_seen": iso(dev.last_seen),
     }
-    channels = channels_of(fields)
+    channels = channels_of(fields) or model_channels(
+        dev.verdict.manufacturer, out["kind"], out["model"]
+    )
     if channels is not None:
         out["channels"] = channels
     return out
 
 
-def channels_of(fields: Mapping[str, str]) -> dict[str, int] | None:
-    """{"analog", "digital", "total"} inputs a device stated (SADP, DHIP, ISAPI), or None."""
-    counts = {
+def channels_of(fields: Mapping[str, str]) -> dict[str, int | str] | None:
+    """{"analog", "digital", "total", "source": "stated"}: inputs a device stated, or None."""
+    counts: dict[str, int | str] = {
         name: int(fields[key])
         for name, key in (("analog", "analog_channels"), ("digital", "digital_channels"))
         if fields.get(key, "").isdigit() and len(fields[key]) <= 4
     }
     if not counts:
         return None
-    return {**counts, "total": sum(counts.values())}
+    return {**counts, "total": sum(int(n) for n in counts.values()), "source": "stated"}
+
+
+def model_channels(
+    manufacturer: str | None, kind: str | None, model: str | None
+) -> dict[str, int | str] | None:
+    """{"total", "source": "model"} for a recorder whose model number tells its channels."""
+    if kind not in RECORDER_KINDS:
+        return None
+    total = model_channel_count(manufacturer, model)
+    return None if total is None else {"total": total, "source": "model"}
 
 
 def build_report(

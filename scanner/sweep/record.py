@@ -66,6 +66,13 @@ def columns_of(device: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
+def channels_total(device: Mapping[str, Any]) -> int | None:
+    """The report's `channels.total` of a device (stated, or from its model number), if any."""
+    channels = device.get("channels")
+    total = channels.get("total") if isinstance(channels, Mapping) else None
+    return total if isinstance(total, int) and not isinstance(total, bool) else None
+
+
 def pack(device: Mapping[str, Any]) -> bytes:
     """A sighting's device JSON, compressed (most of it is evidence text)."""
     return zlib.compress(json.dumps(device, ensure_ascii=False).encode("utf-8", "surrogatepass"))
@@ -176,8 +183,9 @@ class _Recorder:
                     concern = old.of_concern
                 returns = old.returns + (status == RETURNED)
                 updates.append(
-                    (device["id"], first, last, returns, int(concern), *cols.values(), pk)
-                )
+                    (device["id"], first, last, returns, int(concern), channels_total(device),
+                     *cols.values(), pk)
+                )  # fmt: skip
                 known[pk] = Known(pk, device["id"], first, last, True, returns, concern, cols)
                 # only keys the site does not know yet (a serial learnt since, say)
                 new_keys.extend(
@@ -237,9 +245,17 @@ class _Recorder:
         names = ", ".join(cols)
         row = self.store.one(
             f"INSERT INTO devices (site, report_id, first_seen, last_seen, present, returns,"
-            f" of_concern, {names}) VALUES (?, ?, ?, ?, 1, 0, ?, {', '.join('?' * len(cols))})"
-            " RETURNING id",
-            (self.site, device["id"], first, last, int(concern), *cols.values()),
+            f" of_concern, channels, {names})"
+            f" VALUES (?, ?, ?, ?, 1, 0, ?, ?, {', '.join('?' * len(cols))}) RETURNING id",
+            (
+                self.site,
+                device["id"],
+                first,
+                last,
+                int(concern),
+                channels_total(device),
+                *cols.values(),
+            ),
         )
         assert row is not None
         return int(row[0])
@@ -260,7 +276,7 @@ class _Recorder:
         sets = ", ".join(f"{name} = ?" for name in COLUMNS)
         self.store.many(
             "UPDATE devices SET report_id = ?, first_seen = ?, last_seen = ?, present = 1,"
-            f" returns = ?, of_concern = ?, {sets} WHERE id = ?",
+            f" returns = ?, of_concern = ?, channels = COALESCE(?, channels), {sets} WHERE id = ?",
             updates,
         )
         self.store.many(

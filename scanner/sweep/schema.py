@@ -3,7 +3,12 @@
 Version 1 is the schema camscan 0.1 wrote (SQLite only). Version 2 tracks each device's presence
 (so a device that comes back is `returned`, and a partial run removes nothing), each sighting's
 status, each run's whole report (so any run can be re-rendered or forwarded to the centre) and a
-per-site summary row that the estate report reads instead of scanning every run.
+per-site summary row that the estate report reads instead of scanning every run. Version 3 keeps
+each device's channel count (the findings' `channels.total`) for the estate's recorder totals.
+
+A version-1 history is replayed through the current recorder, so the step to version 2 creates
+the tables as the current code writes them (with version 3's column); the step to version 3 adds
+the column only where it is missing, then fills it for the recorders present now.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass
 from scanner.errors import InputError
 from scanner.sweep.store import Store
 
-CURRENT = 2
+CURRENT = 3
 META_TABLE = "camscan_meta"  # PostgreSQL only: SQLite keeps the version in PRAGMA user_version
 
 V1 = """
@@ -144,6 +149,45 @@ def migrate(store: Store, upto: int = CURRENT) -> tuple[int, int]:
     return start, max(start, min(upto, CURRENT))
 
 
+V3_COLUMN = "ALTER TABLE devices ADD COLUMN channels INTEGER"
+
+
+def _v2_to_v3(store: Store) -> None:
+    """Add devices.channels where missing and fill it for present recorders from their last
+    sighting's report (a recorder that stated none gets its model number's count)."""
+    if not _has_column(store, "devices", "channels"):
+        store.execute(V3_COLUMN)
+    from scanner.output.report import model_channels
+    from scanner.sweep.record import channels_total, unpack
+
+    rows = store.all(
+        "SELECT d.id, d.manufacturer, d.kind, d.model, s.data FROM devices d"
+        " JOIN sites t ON t.site = d.site JOIN runs r ON r.site = d.site AND r.run_id ="
+        " t.last_run_id JOIN sightings s ON s.run = r.id AND s.device = d.id"
+        " WHERE d.present = 1 AND d.channels IS NULL AND d.kind IN ('nvr', 'dvr')"
+    )
+    filled = []
+    for pk, manufacturer, kind, model, data in rows:
+        found = channels_total(unpack(data)) or channels_total(
+            {"channels": model_channels(manufacturer, kind, model)}
+        )
+        if found is not None:
+            filled.append((found, pk))
+    store.many("UPDATE devices SET channels = ? WHERE id = ?", filled)
+
+
+def _has_column(store: Store, table: str, column: str) -> bool:
+    if store.dialect.name == "sqlite":
+        return any(row[1] == column for row in store.all(f"PRAGMA table_info({table})"))
+    return bool(
+        store.one(
+            "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()"
+            " AND table_name = ? AND column_name = ?",
+            (table, column),
+        )
+    )
+
+
 def _v1_to_v2(store: Store) -> None:
     from scanner.sweep.replay import replay_v1
 
@@ -155,6 +199,8 @@ V1_TO_V2 = (
     + "".join(f"ALTER TABLE {t} RENAME TO v1_{t};" for t in ("sightings", "identities"))
     + "".join(f"ALTER TABLE {t} RENAME TO v1_{t};" for t in ("devices", "runs"))
     + V2
+    + ";"
+    + V3_COLUMN  # the replay records through the current code, which writes this column
 )
 
 # PostgreSQL names indexes and identity sequences in the schema's namespace: the renamed v1
@@ -171,4 +217,5 @@ V1_RELATIONS_PG = "".join(
 MIGRATIONS = (
     Migration(1, V1),
     Migration(2, V1_TO_V2, _v1_to_v2, postgres_first=V1_RELATIONS_PG),
+    Migration(3, "", _v2_to_v3),
 )

@@ -57,8 +57,9 @@ def findings(
 
 CAM_A = device("44:19:b6:00:00:0a", "10.0.0.10")
 CAM_B = device("44:19:b6:00:00:0b", "10.0.0.11")
-NVR_C = device("e0:50:8b:00:00:0c", "10.0.0.12", manufacturer="dahua", model="DHI-NVR4208",
-               kind="nvr")  # fmt: skip
+# as camscan reports it: the model number's count (the recorder stated none)
+NVR_C = {**device("e0:50:8b:00:00:0c", "10.0.0.12", manufacturer="dahua", model="DHI-NVR4208",
+                  kind="nvr"), "channels": {"total": 8, "source": "model"}}  # fmt: skip
 SUSPECT_D = device("bc:ad:28:00:00:0d", "10.0.0.13", verdict="suspect", model=None, firmware=None)
 PC_E = device("00:1b:21:00:00:0e", "10.0.0.14", verdict="clear", model=None, firmware=None,
               kind="pc")  # fmt: skip

@@ -136,3 +136,25 @@ def test_estate_of_an_unknown_site_exits_2(tmp_path: Path, camscan: Any) -> None
 def test_estate_without_db_exits_2(camscan: Any) -> None:
     result = camscan("estate")
     assert result.returncode == 2 and "camscan estate needs --db" in result.stderr
+
+
+def test_recorder_channels_are_what_the_reports_say(history_db: str) -> None:
+    # the estate totals the findings' channels.total and derives nothing of its own: a recorder
+    # whose report carries no count stays unknown even though its model number would tell
+    stated = {
+        **NVR_C,
+        "model": "DHI-NVR4208",
+        "channels": {"analog": 0, "digital": 16, "total": 16, "source": "stated"},
+    }
+    silent = {key: value for key, value in NVR_C.items() if key != "channels"}
+    silent.update(id="mac:e0:50:8b:00:00:0f", mac="e0:50:8b:00:00:0f")
+    history = open_history(history_db, write=True)
+    try:
+        history.record("store-a", "r1", findings([stated, silent], day=1))
+        missed = {key: value for key, value in stated.items() if key != "channels"}
+        history.record("store-a", "r2", findings([missed, silent], day=2))
+        estate = build_estate(history, parse_as_of(AS_OF), 8)
+    finally:
+        history.close()
+    # a later run that misses the recorder's count keeps the one learnt before
+    assert estate["totals"]["recorders"] == {"count": 2, "channels": 16, "channels_unknown": 1}

@@ -15,6 +15,7 @@ from findings import CAM_A, CAM_B, NVR_C, findings  # noqa: E402
 from pgcluster import Cluster  # noqa: E402
 
 from scanner.errors import InputError  # noqa: E402
+from scanner.sweep import schema  # noqa: E402
 from scanner.sweep.history import History, open_history  # noqa: E402
 
 A, B = "store-a", "store-b"
@@ -113,7 +114,7 @@ def test_estate_init_is_idempotent(estate: dict[str, Any], camscan: Any) -> None
     url = cluster.url(database=estate["database"])
     result = camscan("estate", "init", "--db", url, env=cluster.env())
     assert result.returncode == 0, result.stderr
-    assert "schema 2 (up to date)" in result.stderr
+    assert f"schema {schema.CURRENT} (up to date)" in result.stderr
     with _as(cluster, estate["database"], estate["roles"][A]) as history:
         assert [r.run_id for r in history.runs()] == ["store-a-1"]
 

@@ -80,3 +80,19 @@ def test_locally_administered_mac_carries_no_oui_evidence(demo: dict[str, dict[s
 def test_firmware_before_the_fix_gets_the_advisory(demo: dict[str, dict[str, Any]]) -> None:
     cam = demo["mac:44:19:b6:2a:3c:11"]
     assert [a["id"] for a in cam["advisories"]] == ["CVE-2021-36260"]
+
+
+def test_a_recorder_that_states_no_channels_gets_its_model_numbers_count() -> None:
+    # the Dahua NVR of dahua5050.pcap answers discovery without its channel counts
+    from scanner import app
+    from scanner.db import load_db
+
+    db = load_db()
+    policy = db.policy("default")
+    capture = DEMO.parent / "synthetic" / "dahua5050.pcap"
+    report = app.findings(app.analyse_files([capture], db, policy), db, policy)
+    nvr = next(d for d in report["devices"] if d["kind"] == "nvr")
+    assert (nvr["model"], nvr["channels"]) == (
+        "DHI-NVR5216-16P-4KS2", {"total": 16, "source": "model"},
+    )  # fmt: skip
+    assert report["summary"]["recorder_channels"] == 16

@@ -1,4 +1,7 @@
-"""How many camera channels a recorder model records, from vendor_db/recorder_channels.toml."""
+"""How many camera channels a recorder model records, from vendor_db/recorder_channels.toml.
+
+The findings report falls back on these counts for a recorder that states none of its own.
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scanner.estate.channels import channels, rules, verify
+from scanner.db.channels import channels, rules, verify
 
 
 def test_every_rule_proves_itself() -> None:
