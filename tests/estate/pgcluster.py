@@ -25,7 +25,11 @@ START_TIMEOUT = 60
 
 
 def server_bin() -> Path | None:
-    """The newest installed PostgreSQL server's bin directory, or None."""
+    """$CAMSCAN_PG_BIN if set (None unless it holds initdb), else the newest installed PostgreSQL
+    server's bin directory, or None."""
+    chosen = os.environ.get("CAMSCAN_PG_BIN")
+    if chosen:
+        return Path(chosen) if (Path(chosen) / "initdb").is_file() else None
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=_version)
     return Path(found[-1]).parent if found else None
 

@@ -100,3 +100,32 @@ def test_the_cron_privileges_let_a_non_root_user_listen(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     capabilities = json.loads(proc.stdout)["run"]["capabilities"]
     assert capabilities == {"root": False, "raw_capture": True}
+
+
+def test_the_readmes_store_cron_line_is_contribs_sync_line() -> None:
+    # the commented --sync variant in contrib and the README's Estate section are one line, and
+    # it differs from the plain sweep only by the centre's password file and --sync
+    commented = [
+        x[2:] for x in (CONTRIB / "camscan-sweep.cron").read_text().splitlines()
+        if x.startswith("# 17 2 ")
+    ]  # fmt: skip
+    assert len(commented) == 1
+    sync_line = commented[0].split(" ||")[0]
+    readme = (REPO / "README.md").read_text().splitlines()
+    assert sync_line in readme
+    fields = shlex.split(sync_line)[6:]
+    plain = [f for f in fields if not f.startswith(("PGPASSFILE=", "--sync", "postgresql://"))]
+    assert plain == cron_command()
+    assert "PGPASSFILE=/var/lib/camscan/.pgpass" in fields
+
+
+def test_the_sync_unit_forwards_the_sweeps_history() -> None:
+    lines = (CONTRIB / "camscan-sync.service").read_text().splitlines()
+    start = shlex.split(next(x for x in lines if x.startswith("ExecStart="))[len("ExecStart=") :])
+    history = Path(start[start.index("--db") + 1])
+    assert history == Path("/var/lib/camscan/history.sqlite3")
+    env = dict(
+        x[len("Environment=") :].split("=", 1) for x in lines if x.startswith("Environment=")
+    )
+    assert env["XDG_DATA_HOME"] == "/var/lib"
+    assert history == default_db_path({"XDG_DATA_HOME": "/var/lib"}, root=False)
