@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scanner.db.channels import verify as verify_channels
 from scanner.db.load import VendorDB
 from scanner.db.match import Entry, Sample
 from scanner.db.regex_safety import trial
@@ -18,6 +19,7 @@ def verify(db: VendorDB) -> list[str]:
         for position, entry in enumerate(entries):
             problems += _check_entry(db, entry, entries[:position])
     problems += _check_oui_examples(db)
+    problems += [f"recorder_channels: {p}" for p in verify_channels()]
     return problems
 
 
