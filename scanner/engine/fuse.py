@@ -68,6 +68,7 @@ class Verdict:
     manufacturer: str | None = None
     confidence: float = 0.0
     fields: dict[str, str] = field(default_factory=dict)
+    rivals: dict[str, float] = field(default_factory=dict)  # the other makers' scores
 
 
 def manufacturer_scores(items: Iterable[Evidence]) -> dict[str, float]:
@@ -97,6 +98,7 @@ def fuse(items: list[Evidence]) -> Verdict:
         verdict.manufacturer, top = ranked[0]
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
         verdict.confidence = round(top * (1.0 - runner_up / 2.0), 3)
+        verdict.rivals = dict(ranked[1:])
     ordered = sorted(items, key=lambda ev: (-ev.weight, ev.meta.ts, ev.meta.frame))
     for name in IDENTITY_FIELDS:
         for ev in ordered:
