@@ -32,3 +32,14 @@ def bench_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("speed") / "bench-sample.pcap"
     _generator("make_bench_capture").write_capture(SAMPLE_FRAMES, path)  # type: ignore[attr-defined]
     return path
+
+
+@pytest.fixture(scope="module")
+def compiled() -> None:
+    """Skip (a failure under CI=true, by the root conftest) where the compiled reader is absent."""
+    from scanner.sources import fast
+
+    if fast._compiled is None:  # noqa: SLF001
+        pytest.skip(
+            "the compiled reader (scanner.sources._fastpath) was not built (no C compiler?)"
+        )

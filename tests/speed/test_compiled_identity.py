@@ -13,23 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from bundled import DEMO, PCAPS, ROOT
 
 from scanner import app
 from scanner.db import load_db
 from scanner.sources import fast
 from scanner.sources.capture import ReadState, read_records
 
-ROOT = Path(__file__).resolve().parents[2]
-PCAPS = sorted(p for p in (ROOT / "pcaps").rglob("*") if p.suffix in (".pcap", ".pcapng", ".gz"))
-DEMO = ROOT / "pcaps" / "demo" / "store-lan.pcapng"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def compiled() -> None:
-    if fast._compiled is None:  # noqa: SLF001
-        if os.environ.get("CI") == "true":
-            pytest.fail("the compiled reader (scanner.sources._fastpath) was not built")
-        pytest.skip("the compiled reader was not built here (no C compiler?)")
+pytestmark = pytest.mark.usefixtures("compiled")
 
 
 def report(paths: list[Path], pure: bool) -> str:
