@@ -106,7 +106,7 @@ def test_remote_device_says_where_it_is() -> None:
     lines = screen(DEMO, 120).splitlines()
     at = lines.index(f"CONCERN  hikvision  {remote}")
     assert lines[at + 1] == (
-        "  ip 203.0.113.50  confidence 0.95  evidence http, http_auth, http_request"
+        "  ip 203.0.113.50  confidence 0.98  evidence http, http_auth, http_body, http_request"
     )
     lines = screen(DEMO, 80).splitlines()
     at = lines.index("  (seen through the router — not on this store's LAN; tell the owner of that")
