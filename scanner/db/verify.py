@@ -19,7 +19,7 @@ def verify(db: VendorDB) -> list[str]:
         for position, entry in enumerate(entries):
             problems += _check_entry(db, entry, entries[:position])
     problems += _check_oui_examples(db)
-    problems += [f"recorder_channels: {p}" for p in verify_channels()]
+    problems += verify_channels()
     return problems
 
 

@@ -7,17 +7,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from scanner.output.chart import Point
-from scanner.output.report import RECORDER_KINDS
 
 Device = Mapping[str, Any]
 REMOTE = "seen through the router — not on this store's LAN; tell the owner of that network"
-# what a recorder's channels record, by kind: cameras that never appear on the LAN scanned
-BEHIND = {"nvr": "cameras on its PoE ports", "dvr": "its coax cameras"}
+# kinds whose channels are cameras the recorder records, which this LAN may not show
+RECORDER_KINDS = frozenset({"nvr", "dvr"})
+# where a recorder's cameras are, by what is known of it; only a DVR's coax cameras and cameras on
+# PoE ports the model number shows are certainly off this LAN
+COAX = "its coax cameras are not visible on this LAN"
+POE_PORTS = "cameras on its PoE ports are not visible on this LAN"
+RECORDER_CAMERAS = "their cameras may not be among devices seen"  # of the summary's channels
+CONNECTED = (
+    "cameras connected to the recorder (its own ports or a separate network) may not be visible "
+    "on this LAN"
+)
 
 
 def summary_line(report: Mapping[str, Any]) -> str:
     """E.g. "3 devices of concern: 2 hikvision, 1 dahua (12 devices seen, 1 suspect) + 8 recorder
-    channels (cameras on recorder ports are not among devices seen)"."""
+    channels (their cameras may not be among devices seen)"."""
     return " ".join(summary_parts(report))
 
 
@@ -26,7 +34,7 @@ def summary_parts(report: Mapping[str, Any]) -> list[str]:
     then the recorder channels of concern when there are any."""
     channels = report["summary"].get("recorder_channels") or 0
     counted = f"+ {channels} recorder {'channel' if channels == 1 else 'channels'}"
-    recorders = f"{counted} (cameras on recorder ports are not among devices seen)"
+    recorders = f"{counted} ({RECORDER_CAMERAS})"
     return [_devices_part(report), *([recorders] if channels else [])]
 
 
@@ -107,25 +115,37 @@ def confirm_line(device: Device) -> str:
 
 
 def recorders(devices: Iterable[Device]) -> list[Device]:
-    """Recorders (NVR, DVR) of concern: the cameras on their channels are not on this LAN."""
+    """Recorders (NVR, DVR) of concern: the cameras on their channels may not be on this LAN."""
     return [d for d in devices if d["verdict"] == "concern" and d["kind"] in RECORDER_KINDS]
 
 
 def recorder_note(device: Device) -> str:
-    """For a recorder of concern, e.g. "NVR with 16 channels — cameras on its PoE ports are not
-    visible on this LAN" (the count as the report states it); "" for any other device."""
+    """For a recorder of concern, what is known of its cameras, e.g. "NVR with 8 channels and 8
+    PoE ports (by its model number) — cameras on its PoE ports are not visible on this LAN";
+    without PoE evidence, that cameras connected to it may not be visible; "" for any other."""
     if device["verdict"] != "concern" or device["kind"] not in RECORDER_KINDS:
         return ""
-    kind = str(device["kind"])
+    count, by_model = _recorder_count(device)
+    poe = device.get("poe") if device["kind"] == "nvr" else None
+    if not poe:
+        basis = " (by its model number)" if by_model else ""
+        return f"{count}{basis} — {COAX if device['kind'] == 'dvr' else CONNECTED}"
+    ports = poe.get("ports")
+    shown = f"{ports} PoE {'port' if ports == 1 else 'ports'}" if ports else "PoE ports"
+    link = " and" if by_model else ";"  # "(by its model number)" then covers both counts
+    return f"{count}{link} {shown} (by its model number) — {POE_PORTS}"
+
+
+def _recorder_count(device: Device) -> tuple[str, bool]:
+    """E.g. ("NVR with 16 channels", True when the count is the model number's)."""
+    kind = str(device["kind"]).upper()
     channels = device.get("channels")
-    if channels:
-        total = channels["total"]
-        count = f"{kind.upper()} with {total} {'channel' if total == 1 else 'channels'}"
-        if channels.get("source") == "model":
-            count += " (by its model number)"
-    else:
-        count = f"{kind.upper()}, channel count unknown"
-    return f"{count} — {BEHIND.get(kind, 'the cameras it records')} are not visible on this LAN"
+    if not channels:
+        return f"{kind}, channel count unknown", False
+    total = channels["total"]
+    return f"{kind} with {total} {'channel' if total == 1 else 'channels'}", (
+        channels.get("source") == "model"
+    )
 
 
 def channels_text(device: Device) -> str:

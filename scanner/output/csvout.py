@@ -7,11 +7,13 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from scanner.output.actions import recorder_note
 from scanner.output.sanitize import printable
 
 COLUMNS = (
     "id", "verdict", "manufacturer", "brand", "kind", "model", "firmware", "serial", "mac",
     "ips", "vlan", "location", "confidence", "advisories", "evidence_count", "top_evidence",
+    "recorder_note",
 )  # fmt: skip
 TOP_EVIDENCE = 3
 # Leading characters that make spreadsheets evaluate a cell as a formula (OWASP "CSV
@@ -57,6 +59,7 @@ def _row(device: Mapping[str, Any]) -> list[str]:
         "advisories": " ".join(adv["id"] for adv in device["advisories"]),
         "evidence_count": str(len(device["evidence"])),
         "top_evidence": " ".join(top_rules(device, TOP_EVIDENCE)),
+        "recorder_note": recorder_note(device),
     }
     return [fields[name] for name in COLUMNS]
 

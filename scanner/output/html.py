@@ -247,7 +247,7 @@ def _summary(report: Mapping[str, Any]) -> str:
         ("Of concern by manufacturer", makers),
         ("Suspect", summary["suspect"]),
         ("Seen only through a router", summary["remote"]),
-        ("Recorder channels (cameras not among devices seen)", summary.get("recorder_channels")),
+        (f"Recorder channels ({actions.RECORDER_CAMERAS})", summary.get("recorder_channels")),
     ]
     body = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
     return f'<h2>Summary</h2><table class="summary">{body}</table>'

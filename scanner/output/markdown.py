@@ -89,7 +89,7 @@ def _summary(report: Mapping[str, Any]) -> str:
         "## Summary\n\n"
         f"- Devices seen: {s['devices']}\n- Devices of concern: {s['of_concern']} "
         f"({esc(makers)})\n- Suspect: {s['suspect']}\n- Seen only through a router: "
-        f"{s['remote']}\n- Recorder channels (cameras not among devices seen): "
+        f"{s['remote']}\n- Recorder channels ({actions.RECORDER_CAMERAS}): "
         f"{s.get('recorder_channels', 0)}\n"
     )
 

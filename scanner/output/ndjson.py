@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from scanner.output.actions import recorder_note
 from scanner.output.sanitize import json_safe
 
 LINE_SCHEMA = "camscan.device/1"
@@ -14,8 +15,10 @@ LINE_SCHEMA = "camscan.device/1"
 def lines(report: Mapping[str, Any]) -> Iterator[str]:
     """One compact JSON object per device (no trailing newline), carrying its run context.
 
-    In a sweep report each line also carries the device's `status` (new, returned, changed,
-    unchanged) and each removed device gets a line of its own with status `removed`.
+    A recorder of concern's device carries its `recorder_note`, also when the report was stored
+    before the field existed. In a sweep report each line also carries the device's `status`
+    (new, returned, changed, unchanged) and each removed device gets a line of its own with
+    status `removed`.
     U+2028/2029 and other control or format characters are \\u escapes, so no reader that
     splits lines on them can see a line break inside a record.
     """
@@ -23,12 +26,17 @@ def lines(report: Mapping[str, Any]) -> Iterator[str]:
     sweep = report.get("sweep")
     statuses = _statuses(sweep) if sweep else {}
     for device in report["devices"]:
-        record = {**context, "device": device}
+        record = {**context, "device": _noted(device)}
         if sweep:
             record["status"] = statuses.get(device["id"], "unchanged")
         yield _dump(record)
     for entry in (sweep or {}).get("removed", ()):
         yield _dump({**context, "device": entry, "status": "removed"})
+
+
+def _noted(device: Mapping[str, Any]) -> Mapping[str, Any]:
+    note = recorder_note(device)
+    return {**device, "recorder_note": note} if note else device
 
 
 def _dump(record: Mapping[str, Any]) -> str:

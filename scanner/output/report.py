@@ -11,13 +11,13 @@ from typing import Any
 from scanner import __version__
 from scanner.db import VendorDB
 from scanner.db.channels import channels as model_channel_count
+from scanner.db.channels import poe as model_poe
 from scanner.decoders import services
 from scanner.engine.core import Device, device_id
 from scanner.engine.fuse import Evidence
+from scanner.output.actions import RECORDER_KINDS, recorder_note
 
 SCHEMA = "camscan.findings/1"
-# kinds whose channels are cameras behind the recorder (on its PoE ports or coax), unseen here
-RECORDER_KINDS = frozenset({"nvr", "dvr"})
 
 
 def iso(ts: float | None) -> str | None:
@@ -83,6 +83,12 @@ def device_dict(dev: Device) -> dict[str, Any]:
     )
     if channels is not None:
         out["channels"] = channels
+    poe = poe_ports(dev.verdict.manufacturer, out["kind"], out["model"])
+    if poe is not None:
+        out["poe"] = poe
+    note = recorder_note(out)
+    if note:
+        out["recorder_note"] = note
     return out
 
 
@@ -106,6 +112,17 @@ def model_channels(
         return None
     total = model_channel_count(manufacturer, model)
     return None if total is None else {"total": total, "source": "model"}
+
+
+def poe_ports(
+    manufacturer: str | None, kind: str | None, model: str | None
+) -> dict[str, int | str] | None:
+    """{"ports" (when the number gives it), "source": "model"} for a recorder whose model number
+    shows PoE ports for cameras."""
+    found = model_poe(manufacturer, model) if kind in RECORDER_KINDS else None
+    if found is None:
+        return None
+    return {**({"ports": found.ports} if found.ports is not None else {}), "source": "model"}
 
 
 def build_report(

@@ -44,9 +44,21 @@ def test_planted_host_is_reported_as_expected(
 
 
 def test_the_summary_counts_the_nvrs_channels_apart(demo: dict[str, dict[str, Any]]) -> None:
-    # the NVR states 8 channels: cameras on its PoE ports are not devices seen on this LAN
+    # the NVR states 8 channels; its cameras may not be devices seen on this LAN
     nvrs = [d for d in demo.values() if d["kind"] == "nvr" and "channels" in d]
     assert [(d["model"], d["channels"]["total"]) for d in nvrs] == [("DS-7608NI-K2", 8)]
+
+
+def test_an_nvr_without_poe_ports_is_not_said_to_have_them(
+    demo: dict[str, dict[str, Any]],
+) -> None:
+    # a DS-7608NI-K2 has no PoE ports (the /8P variant has): nothing says where its cameras are
+    nvr = demo["mac:24:48:45:5e:71:0a"]
+    assert "poe" not in nvr
+    assert nvr["recorder_note"] == (
+        "NVR with 8 channels — cameras connected to the recorder (its own ports or a separate "
+        "network) may not be visible on this LAN"
+    )
 
 
 def test_demo_reports_exactly_the_planted_devices(demo: dict[str, dict[str, Any]]) -> None:
@@ -96,3 +108,9 @@ def test_a_recorder_that_states_no_channels_gets_its_model_numbers_count() -> No
         "DHI-NVR5216-16P-4KS2", {"total": 16, "source": "model"},
     )  # fmt: skip
     assert report["summary"]["recorder_channels"] == 16
+    # and its number's -16P part: 16 PoE ports, whose cameras this LAN does not show
+    assert nvr["poe"] == {"ports": 16, "source": "model"}
+    assert nvr["recorder_note"] == (
+        "NVR with 16 channels and 16 PoE ports (by its model number) — cameras on its PoE ports "
+        "are not visible on this LAN"
+    )

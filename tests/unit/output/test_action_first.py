@@ -91,7 +91,7 @@ def test_markdown_opens_with_the_summary_line_and_the_checklist() -> None:
     lines = markdown.render(DEMO).splitlines()
     assert lines[4:8] == [
         "**11 devices of concern: 6 hikvision, 5 dahua (23 devices seen) + 8 recorder channels "
-        "(cameras on recorder ports are not among devices seen)**",
+        "(their cameras may not be among devices seen)**",
         "",
         "## Removal checklist (10)",
         "",

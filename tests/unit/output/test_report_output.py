@@ -370,7 +370,7 @@ def test_device_row_holds_its_fields() -> None:
         "mac:44:19:b6:00:00:01", "concern", "hikvision", "", "camera", "DS-2CD2385G1-I1",
         "V5.6.2 build 190701", "SERIAL0001", "44:19:b6:00:00:01", "10.0.0.1 10.0.0.9", "20",
         "lan", "0.99", "CVE-2021-36260", "3",
-        "sadp.probematch http_server.hikvision-webs oui.hikvision",
+        "sadp.probematch http_server.hikvision-webs oui.hikvision", "",
     ]  # fmt: skip
 
 
