@@ -18,7 +18,7 @@ import random
 import struct
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -553,30 +553,45 @@ def frames(n: int) -> Iterator[tuple[int, Frame]]:
         yield t, fr
 
 
-def write_capture(n: int, out: Path) -> tuple[int, int]:
-    """Write n frames to `out` (classic pcap, microseconds); return (frames, bytes)."""
+def _pcap(n: int) -> Iterator[bytes]:
+    """The classic pcap file of n frames (microseconds), piece by piece."""
+    yield _PCAP_HEADER
+    pack = _REC.pack
+    for t, fr in frames(n):
+        size = len(fr.data)
+        yield pack(t // 1_000_000, t % 1_000_000, size, size)
+        yield fr.data  # written before the next frame reuses the buffer
+
+
+def write_file(out: Path, pieces: Iterable[bytes]) -> int:
+    """Write `pieces` to `out` through a .part file renamed into place; return its size."""
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".part")
     with open(tmp, "wb", buffering=1 << 20) as fh:
-        write = fh.write
-        write(_PCAP_HEADER)
-        pack = _REC.pack
-        for t, fr in frames(n):
-            size = len(fr.data)
-            write(pack(t // 1_000_000, t % 1_000_000, size, size))
-            write(fr.data)
+        fh.writelines(pieces)
     tmp.replace(out)
-    return n, out.stat().st_size
+    return out.stat().st_size
 
 
-def main(argv: list[str]) -> int:
+def write_capture(n: int, out: Path) -> tuple[int, int]:
+    """Write n frames to `out` (classic pcap, microseconds); return (frames, bytes)."""
+    return n, write_file(out, _pcap(n))
+
+
+def run(argv: list[str], write: Callable[[int, Path], tuple[int, int]], name: str) -> int:
+    """The command line of a capture generator: [N] [OUT], OUT by default bench/out/`name`
+    with {n} filled in; prints what it wrote and how fast."""
     n = int(argv[1]) if len(argv) > 1 else DEFAULT_FRAMES
-    out = Path(argv[2]) if len(argv) > 2 else ROOT / "bench" / "out" / f"bench-{n}.pcap"
+    out = Path(argv[2]) if len(argv) > 2 else ROOT / "bench" / "out" / name.format(n=n)
     started = time.perf_counter()
-    count, size = write_capture(n, out)
+    count, size = write(n, out)
     took = time.perf_counter() - started
     print(f"{out}: {count} frames, {size:,} bytes in {took:.1f} s ({count / took:,.0f} frames/s)")
     return 0
+
+
+def main(argv: list[str]) -> int:
+    return run(argv, write_capture, "bench-{n}.pcap")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,6 @@ import importlib
 import random
 import struct
 import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,6 @@ sys.path.insert(0, str(ROOT / "pcaps"))
 lf = importlib.import_module("lib_frames")
 mb = importlib.import_module("make_bench_capture")
 
-DEFAULT_FRAMES = 1_000_000
 SEED = 20261201
 SCHEDULE_LEN = 1 << 16
 MEAN_GAP_US = 70
@@ -278,33 +276,26 @@ def frames(n: int) -> Iterator[tuple[int, mb.Frame]]:
         yield t, fr
 
 
+def _pcapng(n: int) -> Iterator[bytes]:
+    """The pcapng file of n frames (one Ethernet interface, microseconds), piece by piece."""
+    yield _SHB + _IDB
+    pack = _EPB.pack
+    for t, fr in frames(n):
+        size = len(fr.data)
+        pad = -size % 4
+        total = 32 + size + pad
+        yield pack(6, total, 0, t >> 32, t & 0xFFFFFFFF, size, size)
+        yield fr.data  # written before the next frame reuses the buffer
+        yield b"\0" * pad + struct.pack("<I", total)
+
+
 def write_capture(n: int, out: Path) -> tuple[int, int]:
     """Write n frames to `out` (pcapng, one Ethernet interface, microseconds)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".part")
-    with open(tmp, "wb", buffering=1 << 20) as fh:
-        write = fh.write
-        write(_SHB + _IDB)
-        pack = _EPB.pack
-        for t, fr in frames(n):
-            size = len(fr.data)
-            pad = -size % 4
-            total = 32 + size + pad
-            write(pack(6, total, 0, t >> 32, t & 0xFFFFFFFF, size, size))
-            write(fr.data)
-            write(b"\0" * pad + struct.pack("<I", total))
-    tmp.replace(out)
-    return n, out.stat().st_size
+    return n, mb.write_file(out, _pcapng(n))
 
 
 def main(argv: list[str]) -> int:
-    n = int(argv[1]) if len(argv) > 1 else DEFAULT_FRAMES
-    out = Path(argv[2]) if len(argv) > 2 else ROOT / "bench" / "out" / f"store-{n}.pcapng"
-    started = time.perf_counter()
-    count, size = write_capture(n, out)
-    took = time.perf_counter() - started
-    print(f"{out}: {count} frames, {size:,} bytes in {took:.1f} s ({count / took:,.0f} frames/s)")
-    return 0
+    return mb.run(argv, write_capture, "store-{n}.pcapng")
 
 
 if __name__ == "__main__":
