@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -16,12 +18,12 @@ from pgcluster import Cluster  # noqa: E402
 
 from scanner.estate.postgres import connect  # noqa: E402
 from scanner.sweep import schema  # noqa: E402
-from scanner.sweep.history import History, open_history  # noqa: E402
+from scanner.sweep.history import History, open_history, opened  # noqa: E402
 from scanner.sweep.store import Store  # noqa: E402
 
-V1_FILE = Path(__file__).resolve().parent / "data" / "history-v1.sqlite3"  # make_history_v1.sh
+V1_FILE = Path(__file__).resolve().parent / "data" / "history-v1.sqlite3"  # make_history.sh 1
 V1_COPY_ORDER = ("runs", "devices", "identities", "sightings")
-V2_FILE = V1_FILE.with_name("history-v2.sqlite3")  # make_history_v2.sh
+V2_FILE = V1_FILE.with_name("history-v2.sqlite3")  # make_history.sh 2
 V2_COPY_ORDER = ("sites", "site_days", "runs", "devices", "identities", "sightings", "sync_acks")
 # schema 3 fills in the recorders' channels: the Hikvision NVR stated 8 over SADP, the Dahua
 # DHI-NVR5216 stated none and its model number says 16
@@ -29,6 +31,25 @@ V2_RECORDERS = {"mac:24:48:45:5e:71:0a": 8, "mac:e0:50:8b:2c:41:08": 16}
 # (new, returned, changed, removed) per run, as camscan 0.1 counted them (it had no "returned")
 V1_COUNTS = [(23, 0, 0, 0), (1, 0, 1, 0), (0, 0, 1, 22)]
 NVR = "mac:e0:50:8b:2c:41:08"
+
+
+def _copied(tmp_path: Path, old: Path) -> Path:
+    """A copy of an old history file to upgrade (the committed one stays as it is)."""
+    db = tmp_path / "history.sqlite3"
+    shutil.copy(old, db)
+    return db
+
+
+@contextmanager
+def _empty_centre(pg_env: Cluster, unique: object, stem: str) -> Iterator[tuple[Store, str]]:
+    """A new database of the test cluster with an empty camscan schema: its store and URL."""
+    url = pg_env.url(database=pg_env.create_database(unique(stem)))  # type: ignore[operator]
+    store = connect(url)
+    try:
+        store.execute("CREATE SCHEMA camscan")
+        yield store, url
+    finally:
+        store.close()
 
 
 def _v1_runs() -> list[tuple[object, ...]]:
@@ -52,21 +73,15 @@ def _check_migrated(history: History) -> None:
 
 
 def test_a_schema_1_file_is_upgraded_in_place_by_a_sweep(tmp_path: Path) -> None:
-    db = tmp_path / "history.sqlite3"
-    shutil.copy(V1_FILE, db)
-    history = open_history(db, write=True)
-    try:
+    with opened(_copied(tmp_path, V1_FILE), write=True) as history:
         _check_migrated(history)
         assert schema.version(history.store) == schema.CURRENT
         tables = {name for (name,) in history.store.all("SELECT name FROM sqlite_master")}
         assert not {t for t in tables if t.startswith("v1_")}
-    finally:
-        history.close()
 
 
 def test_a_schema_1_file_is_not_touched_by_a_read_command(tmp_path: Path) -> None:
-    db = tmp_path / "history.sqlite3"
-    shutil.copy(V1_FILE, db)
+    db = _copied(tmp_path, V1_FILE)
     with pytest.raises(Exception, match=r"has schema 1 .*camscan history --migrate"):
         open_history(db, write=False)
     assert db.read_bytes() == V1_FILE.read_bytes()
@@ -88,35 +103,21 @@ def _copy_into(store: Store, source_file: Path, tables: tuple[str, ...]) -> None
 
 
 def test_a_schema_1_centre_is_upgraded_the_same_way(pg_env: Cluster, unique: object) -> None:
-    name = pg_env.create_database(unique("v1centre"))  # type: ignore[operator]
-    url = pg_env.url(database=name)
-    store = connect(url)
-    try:
-        store.execute("CREATE SCHEMA camscan")
+    with _empty_centre(pg_env, unique, "v1centre") as (store, url):
         assert schema.migrate(store, upto=1) == (0, 1)
         _copy_into(store, V1_FILE, V1_COPY_ORDER)
         assert schema.migrate(store) == (1, schema.CURRENT)
-    finally:
-        store.close()
-    history = open_history(url, write=True)
-    try:
+    with opened(url, write=True) as history:
         _check_migrated(history)
-    finally:
-        history.close()
 
 
 def test_a_migrated_history_knows_devices_that_come_back(tmp_path: Path) -> None:
     from scanner.sweep.record import COMPLETE
 
-    db = tmp_path / "history.sqlite3"
-    shutil.copy(V1_FILE, db)
-    history = open_history(db, write=True)
-    try:
+    with opened(_copied(tmp_path, V1_FILE), write=True) as history:
         first = history.run_report(history.runs()[0].run_id)
         first.pop("sweep")
         recorded, _ = history.record("store-0042", "again", first, COMPLETE)
-    finally:
-        history.close()
     assert (len(recorded.sweep["returned"]), recorded.sweep["new"]) == (22, [])
 
 
@@ -168,23 +169,15 @@ def _pg_columns(store: Store) -> dict[str, list[str]]:
 
 
 def test_a_schema_2_file_gains_recorder_channels(tmp_path: Path) -> None:
-    db = tmp_path / "history.sqlite3"
-    shutil.copy(V2_FILE, db)
+    db = _copied(tmp_path, V2_FILE)
     with pytest.raises(Exception, match=r"has schema 2 .*camscan history --migrate"):
         open_history(db, write=False)
-    history = open_history(db, write=True)
-    try:
+    with opened(db, write=True) as history:
         _check_v2_migrated(history)
-    finally:
-        history.close()
 
 
 def test_a_schema_2_centre_is_upgraded_the_same_way(pg_env: Cluster, unique: object) -> None:
-    name = pg_env.create_database(unique("v2centre"))  # type: ignore[operator]
-    url = pg_env.url(database=name)
-    store = connect(url)
-    try:
-        store.execute("CREATE SCHEMA camscan")
+    with _empty_centre(pg_env, unique, "v2centre") as (store, url):
         assert schema.migrate(store, upto=2) == (0, 2)
         # step 2 creates version 3's column early (the v1 replay writes it): a centre that a
         # schema-2 camscan set up lacks it, as the v2 file does
@@ -196,10 +189,5 @@ def test_a_schema_2_centre_is_upgraded_the_same_way(pg_env: Cluster, unique: obj
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
             )
         assert schema.migrate(store) == (2, 3)
-    finally:
-        store.close()
-    history = open_history(url, write=True)
-    try:
+    with opened(url, write=True) as history:
         _check_v2_migrated(history)
-    finally:
-        history.close()
