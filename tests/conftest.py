@@ -1,4 +1,5 @@
-"""Shared test fixtures: repository paths, the third-party captures, golden-file updates.
+"""Shared test fixtures: repository paths, the third-party captures, golden-file updates, a
+headless browser.
 
 Under CI (environment CI=true) every skip is reported as a failure: CI runs as root with
 ../shared, chromium and PostgreSQL present, so a test that cannot run there is a gap, not a pass.
@@ -9,8 +10,9 @@ from __future__ import annotations
 import atexit
 import os
 import shutil
+import subprocess
 import tempfile
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,13 @@ REPO = Path(__file__).resolve().parents[1]
 PCAPS = REPO / "pcaps"
 REALCAPS = REPO.parent / "shared" / "realcaps"
 UNDER_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags that keep chromium from reaching any network service while it renders a local file.
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+)  # fmt: skip
+Chromium = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -84,3 +93,17 @@ def realcaps() -> Path:
     if not (REALCAPS / "MANIFEST.tsv").is_file():
         pytest.skip(f"third-party captures not present at {REALCAPS}")
     return REALCAPS
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Chromium:
+    """chromium(page, profile, *flags): Debian's headless chromium run on a local page with its
+    own profile folder; skipped (a failure under CI) where chromium is absent."""
+    if not CHROMIUM.is_file():
+        pytest.skip(f"{CHROMIUM} is absent: run tests/setup-system.sh as root to install it")
+
+    def run(page: Path, profile: Path, *flags: str) -> subprocess.CompletedProcess[str]:
+        argv = [str(CHROMIUM), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *flags]
+        return subprocess.run([*argv, page.as_uri()], capture_output=True, text=True, timeout=180)
+
+    return run

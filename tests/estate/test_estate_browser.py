@@ -14,6 +14,7 @@ import subprocess
 import sys
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -22,12 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from test_estate_report import AS_OF, BURNDOWN, fill  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--hide-scrollbars", "--force-device-scale-factor=1", "--window-size=1000,1400",
-)  # fmt: skip
+VIEW = ("--hide-scrollbars", "--force-device-scale-factor=1", "--window-size=1000,1400")
 PLOT_FILL = (0xF4, 0xF6, 0xFA)
 POINT = (0xB3, 0x26, 0x1E)
 PLOT_W, PLOT_H = 640, 204
@@ -39,12 +35,7 @@ def _near(pixel: tuple[int, ...], colour: tuple[int, int, int], slack: int = 6) 
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} is absent: run tests/setup-system.sh as root to install it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+def page(tmp_path_factory: pytest.TempPathFactory, chromium: Any) -> Path:
     tmp = tmp_path_factory.mktemp("estate-html")
     db = tmp / "h.sqlite3"
     fill(db)
@@ -59,16 +50,11 @@ def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return html
 
 
-def _chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    argv = [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()]
-    return subprocess.run(argv, capture_output=True, text=True, timeout=180)
-
-
 @pytest.fixture(scope="module")
-def shot(page: Path, tmp_path_factory: pytest.TempPathFactory) -> Image.Image:
+def shot(page: Path, tmp_path_factory: pytest.TempPathFactory, chromium: Any) -> Image.Image:
     tmp = tmp_path_factory.mktemp("shot")
     png = tmp / "estate.png"
-    result = _chromium(page, tmp / "profile", f"--screenshot={png}")
+    result = chromium(page, tmp / "profile", *VIEW, f"--screenshot={png}")
     assert result.returncode == 0, result.stderr[-2000:]
     print(f"screenshot of the estate page: {png}")
     return Image.open(png).convert("RGB")
@@ -132,8 +118,8 @@ def test_the_site_chart_shows_that_sites_burndown(shot: Image.Image) -> None:
     assert _values_read_back(shot, box, days, top=5) == [v for _, v in SITE_POINTS]
 
 
-def test_the_rendered_dom_labels_the_charts(page: Path, tmp_path: Path) -> None:
-    result = _chromium(page, tmp_path / "profile", "--dump-dom")
+def test_the_rendered_dom_labels_the_charts(page: Path, tmp_path: Path, chromium: Any) -> None:
+    result = chromium(page, tmp_path / "profile", *VIEW, "--dump-dom")
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout
     values = re.findall(r'data-day="([0-9-]+)" data-value="(\d+)"', dom)

@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
 DEMO = Path(__file__).resolve().parents[2] / "pcaps" / "demo" / "store-lan.pcapng"
-# Flags that keep chromium from reaching any network service while it renders a local file.
-FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--window-size=1280,2000",
-)  # fmt: skip
+WINDOW = "--window-size=1280,2000"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory, week2: list[Path], camscan: Any) -> Path:
+def page(
+    tmp_path_factory: pytest.TempPathFactory, week2: list[Path], camscan: Any, chromium: Any
+) -> Path:
     """The HTML report of a second sweep (with changes) of the demo store."""
-    if not CHROMIUM.is_file():
-        message = f"{CHROMIUM} is absent: run tests/setup-system.sh as root to install it"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)  # under CI a missing browser is a failure, never a skip
-        pytest.skip(message)
     tmp = tmp_path_factory.mktemp("html")
     db = tmp / "h.sqlite3"
     for n, captures in ((1, [DEMO]), (2, week2)):
@@ -41,14 +30,9 @@ def page(tmp_path_factory: pytest.TempPathFactory, week2: list[Path], camscan: A
     return html
 
 
-def _chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    argv = [str(CHROMIUM), *FLAGS, f"--user-data-dir={profile}", *args, page.as_uri()]
-    return subprocess.run(argv, capture_output=True, text=True, timeout=180)
-
-
 @pytest.fixture(scope="module")
-def dom(page: Path, tmp_path_factory: pytest.TempPathFactory) -> str:
-    result = _chromium(page, tmp_path_factory.mktemp("profile"), "--dump-dom")
+def dom(page: Path, tmp_path_factory: pytest.TempPathFactory, chromium: Any) -> str:
+    result = chromium(page, tmp_path_factory.mktemp("profile"), WINDOW, "--dump-dom")
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout
 
@@ -69,9 +53,9 @@ def test_rendered_dom_shows_the_sweep_changes(dom: str) -> None:
     assert "<h3>Removed (1)</h3>" in dom and "mac:14:2f:fd:63:08:13" in dom
 
 
-def test_screenshot_is_written(page: Path, tmp_path: Path) -> None:
+def test_screenshot_is_written(page: Path, tmp_path: Path, chromium: Any) -> None:
     shot = tmp_path / "sweep-report.png"
-    result = _chromium(page, tmp_path / "profile", f"--screenshot={shot}")
+    result = chromium(page, tmp_path / "profile", WINDOW, f"--screenshot={shot}")
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.read_bytes()[:8] == PNG_MAGIC
     print(f"screenshot of the HTML report: {shot}")
