@@ -19,11 +19,9 @@ _names = itertools.count(1)
 
 
 def _need_server() -> None:
+    """Skip (a failure under CI=true, by the root conftest) where PostgreSQL is not installed."""
     if server_bin() is None:
-        message = "PostgreSQL server binaries absent: run tests/setup-system.sh as root"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)  # under CI a missing database is a failure, never a skip
-        pytest.skip(message)
+        pytest.skip("PostgreSQL server binaries absent: run tests/setup-system.sh as root")
 
 
 @pytest.fixture(scope="session")

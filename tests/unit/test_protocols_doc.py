@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from pathlib import Path
@@ -142,10 +141,8 @@ def _plain_runs(text: str) -> set[tuple[str, ...]]:
 
 
 def test_the_document_is_in_our_own_words() -> None:
-    if not NOTES.is_file():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"the research notes are not at {NOTES}: the wording check cannot run")
-        pytest.skip(f"the research notes are not at {NOTES}")
+    if not NOTES.is_file():  # a failure under CI=true, by the root conftest
+        pytest.skip(f"the research notes are not at {NOTES}: the wording check cannot run")
     notes = _plain_runs(NOTES.read_text(encoding="utf-8"))
     copied = sorted(" ".join(run) for run in _plain_runs(DOC.read_text(encoding="utf-8")) & notes)
     assert copied == []

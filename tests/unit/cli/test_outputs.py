@@ -127,9 +127,7 @@ def test_a_character_device_stays_a_device(tmp_path: Path) -> None:
     null = tmp_path / "null"
     try:
         os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
-    except PermissionError:
-        if os.environ.get("CI") == "true":
-            raise
+    except PermissionError:  # a failure under CI=true, by the root conftest
         pytest.skip("making a device node needs root (CAP_MKNOD)")
     assert pcap("-o", str(null), "-q")[0] == 0
     assert stat.S_ISCHR(null.stat().st_mode)
