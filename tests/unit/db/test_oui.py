@@ -215,10 +215,25 @@ def test_searching_the_text_answers_as_the_parsed_registry_does() -> None:
     searched = OuiIndex(lambda: text, "searched")
     for n, mac in enumerate(macs):
         assert searched.lookup(mac) == parsed.lookup(mac), (n, mac)
-    assert len(macs) > oui.FIND_LOOKUPS  # both ways of answering were compared
+    assert len(macs) > 400  # every prefix length, both ways of answering compared
 
 
 def test_a_searched_registry_with_a_bad_row_says_so_when_a_lookup_meets_it() -> None:
     index = OuiIndex(lambda: "prefix\tbits\torganisation\n4419B6\t24\tX\tY\n", "bad.tsv")
     with pytest.raises(DatabaseError, match="bad.tsv"):
         index.lookup("44:19:b6:00:00:01")
+
+
+def test_a_prefix_listed_twice_answers_with_its_last_row_as_the_parsed_registry_does() -> None:
+    text = "prefix\tbits\torganisation\n4419B6\t24\tZeta\n4419B6\t24\tAlpha\n"
+    assert OuiIndex(lambda: text, "t.tsv").lookup("44:19:b6:00:00:01") == ("4419B6", 24, "Alpha")
+    text = text.replace("Alpha", "Omega")
+    assert OuiIndex(lambda: text, "t.tsv").lookup("44:19:b6:00:00:01") == ("4419B6", 24, "Omega")
+
+
+def test_the_longest_registered_block_wins_and_a_windows_registry_reads_the_same() -> None:
+    text = "# c\r\nprefix\tbits\torganisation\r\n70B3D5\t24\tIEEE RA\r\n70B3D5F2A\t36\tSmall Co\r\n"
+    index = OuiIndex(lambda: text, "t.tsv")
+    assert index.lookup("70:b3:d5:f2:a0:01") == ("70B3D5F2A", 36, "Small Co")
+    assert index.lookup("70:b3:d5:f2:b0:01") == ("70B3D5", 24, "IEEE RA")
+    assert index.lookup("70:b3:d6:00:00:01") is None
