@@ -123,6 +123,9 @@ class Scan:
         self.asked: set[str] = set()  # on-link addresses the ARP sweep asked for
         self.answered: set[str] = set()  # ... and those that answered it
         self.last_arp = self.last_answer = 0.0  # event-loop time of the latest answer
+        # discovery probes go out before the ARP sweep takes the broadcast budget: their
+        # answers may take a second (SSDP's MX), an ARP reply milliseconds
+        self.probes_sent = asyncio.Event()
         self.phases: dict[str, dict[str, int]] = {}
         self.warnings: list[str] = []
         self.capabilities: dict[str, bool] = {"root": os.geteuid() == 0}
@@ -190,6 +193,7 @@ class Scan:
                 self._alive(ip)  # routed targets cannot be swept: try them all
         if not on_link:
             return
+        await self.probes_sent.wait()
         if self.capture is None:
             await self._kernel_sweep(on_link)
             return
@@ -286,6 +290,12 @@ class Scan:
     async def discovery(self) -> None:
         """Multicast and broadcast discovery of the chosen families; the window ends
         DISCOVERY_SETTLE after the last answer, no sooner than the protocols' longest delay."""
+        try:
+            await self._discover()
+        finally:
+            self.probes_sent.set()  # the ARP sweep never waits on a discovery that failed
+
+    async def _discover(self) -> None:
         families = self.probes & set(DISCOVERY_FLOOR)
         if not families:
             return
@@ -305,6 +315,7 @@ class Scan:
                         packet = frames.udp_packet(self.ip, sender.port, dst, dport, payload)
                         self.synth(LT_RAW, packet)
                 self.progress("discovery", n, len(sends))
+            self.probes_sent.set()
             floor = max(DISCOVERY_FLOOR[f] for f in families)
             await self.window(_now(), floor, lambda: self.last_answer, DISCOVERY_SETTLE)
             log.info("discovery window closed %.2f s into the scan, %d responders",
