@@ -6,20 +6,23 @@ import functools
 import importlib.resources
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from scanner.db.advisories import advisories_for, parse_advisories
+from scanner.db.cache import TomlTables, cache_file
 from scanner.db.match import (
     Entry,
     Vocab,
     check_keys,
+    checked_regexes,
     compile_entry,
     req_str,
     str_list,
+    trust_checked,
     weight,
 )
 from scanner.db.oui import Blocks, OuiIndex, registry_name, user_registry
@@ -161,10 +164,11 @@ class VendorDB:
 
 @functools.cache
 def load_db() -> VendorDB:
-    """The packaged vendor_db, loaded and validated once per process; the OUI registry that
-    `camscan db update-oui` put in the user's data directory outranks the bundled one unless
-    the bundled one is newer."""
-    return load_db_from(_package_root(), user_registry())
+    """The packaged vendor_db, loaded and validated once per process (its parse kept in the
+    user's cache between runs); the OUI registry that `camscan db update-oui` put in the user's
+    data directory outranks the bundled one unless the bundled one is newer."""
+    root = _package_root()
+    return load_db_from(root, user_registry(), cache_file(root))
 
 
 def _package_root() -> Traversable:
@@ -181,17 +185,24 @@ def _package_root() -> Traversable:
         raise
 
 
-def load_db_from(root: Traversable, update: tuple[Path, str] | None = None) -> VendorDB:
-    """Load and validate a vendor_db tree (with `update`, a newer OUI registry and its date);
-    DatabaseError names the file and rule at fault."""
-    meta = _meta(root)
-    vocab, brand_makers = _vocab(root / "vocab")
-    entries = _fingerprints(root / "fingerprints", vocab)
-    entries[Kind.OUI.value] = _rule_file(root / "oui" / "organisations.toml", vocab, Kind.OUI.value)
+def load_db_from(
+    root: Traversable, update: tuple[Path, str] | None = None, cache: Path | None = None
+) -> VendorDB:
+    """Load and validate a vendor_db tree (with `update`, a newer OUI registry and its date;
+    with `cache`, its parse kept there between runs); DatabaseError names the file and rule
+    at fault."""
+    tables = TomlTables(root, cache)
+    trust_checked(tables.checked)
+    toml = functools.partial(_toml, tables)
+    meta = _meta(toml, root)
+    vocab, brand_makers = _vocab(toml, root / "vocab")
+    entries = _fingerprints(toml, root / "fingerprints", vocab)
+    oui_rules = root / "oui" / "organisations.toml"
+    entries[Kind.OUI.value] = _rule_file(toml, oui_rules, vocab, Kind.OUI.value)
     _unique_ids(entries)
-    policies = _policies(_toml(root / "policies.toml"), vocab)
+    policies = _policies(toml(root / "policies.toml"), vocab)
     advisories = parse_advisories(
-        _toml(root / "advisories.toml"), "advisories.toml", vocab["manufacturer"]
+        toml(root / "advisories.toml"), "advisories.toml", vocab["manufacturer"]
     )
     registry: Traversable = root / "oui" / registry_name(meta["oui_registry"])
     if not registry.is_file():
@@ -201,18 +212,22 @@ def load_db_from(root: Traversable, update: tuple[Path, str] | None = None) -> V
         registry, where = update[0], str(update[0])
         meta = {**meta, "oui_registry": update[1], "oui_source": where}
     index = OuiIndex(functools.partial(registry.read_text, encoding="utf-8"), where)
+    tables.save(checked_regexes())
     return VendorDB(meta, entries, vocab, brand_makers, policies, advisories, index)
 
 
-def _toml(node: Traversable) -> dict[str, Any]:
+Toml = Callable[[Traversable], dict[str, Any]]
+
+
+def _toml(tables: TomlTables, node: Traversable) -> dict[str, Any]:
     try:
-        return tomllib.loads(node.read_text(encoding="utf-8"))
+        return tables.load(node)
     except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
         raise DatabaseError(f"{node.name}: cannot load: {exc}") from exc
 
 
-def _meta(root: Traversable) -> dict[str, str]:
-    data = _toml(root / "meta.toml")
+def _meta(toml: Toml, root: Traversable) -> dict[str, str]:
+    data = toml(root / "meta.toml")
     check_keys(data, frozenset({"version", "oui_registry", "description"}), "meta.toml")
     meta = {key: req_str(data, key, "meta.toml") for key in ("version", "oui_registry")}
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["oui_registry"]):
@@ -220,10 +235,12 @@ def _meta(root: Traversable) -> dict[str, str]:
     return meta
 
 
-def _vocab(folder: Traversable) -> tuple[dict[str, frozenset[str]], dict[str, str | None]]:
+def _vocab(
+    toml: Toml, folder: Traversable
+) -> tuple[dict[str, frozenset[str]], dict[str, str | None]]:
     tables = {}
     for what, name in _VOCAB_FILES.items():
-        data = _toml(folder / name)
+        data = toml(folder / name)
         check_keys(data, frozenset({what}), name)
         table = data.get(what, {})
         if not isinstance(table, dict) or not all(isinstance(v, dict) for v in table.values()):
@@ -243,14 +260,14 @@ def _vocab(folder: Traversable) -> tuple[dict[str, frozenset[str]], dict[str, st
     return vocab, makers
 
 
-def _fingerprints(folder: Traversable, vocab: Vocab) -> dict[str, tuple[Entry, ...]]:
+def _fingerprints(toml: Toml, folder: Traversable, vocab: Vocab) -> dict[str, tuple[Entry, ...]]:
     entries: dict[str, tuple[Entry, ...]] = {}
     files = sorted((node for node in folder.iterdir() if node.name.endswith(".toml")), key=_name)
     for node in files:
         kind = node.name.removesuffix(".toml")
         if kind not in KNOWN_KINDS or kind == Kind.OUI.value:
             raise DatabaseError(f"fingerprints/{node.name}: not a fingerprint kind")
-        entries[kind] = _rule_file(node, vocab, kind)
+        entries[kind] = _rule_file(toml, node, vocab, kind)
     return entries
 
 
@@ -258,8 +275,8 @@ def _name(node: Traversable) -> str:
     return node.name
 
 
-def _rule_file(node: Traversable, vocab: Vocab, kind: str) -> tuple[Entry, ...]:
-    data = _toml(node)
+def _rule_file(toml: Toml, node: Traversable, vocab: Vocab, kind: str) -> tuple[Entry, ...]:
+    data = toml(node)
     check_keys(data, frozenset({"kind", "rule"}), node.name)
     if data.get("kind") != kind:
         raise DatabaseError(f"{node.name}: kind must be {kind!r}, as the file name says")

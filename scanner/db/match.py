@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -25,6 +25,8 @@ RULE_KEYS = frozenset(
 )
 _FLAGS = {"i": re.IGNORECASE, "s": re.DOTALL, "m": re.MULTILINE, "x": re.VERBOSE}
 _HEX = re.compile(r"(?:[0-9a-fA-F]{2})+")
+# a memo of risk(), a pure function of (pattern, flags), seeded from the vendor_db cache
+_CHECKED: set[tuple[str, int]] = set()
 
 Vocab = Mapping[str, frozenset[str]]
 
@@ -217,10 +219,24 @@ def compile_regex(pattern: str, flags: int, where: str) -> re.Pattern[str]:
         compiled = re.compile(pattern, flags)
     except re.error as exc:
         raise DatabaseError(f"{where}: bad regex {pattern!r}: {exc}") from exc
-    danger = risk(pattern, flags)
-    if danger:
-        raise DatabaseError(f"{where}: regex {pattern!r} can backtrack catastrophically: {danger}")
+    if (pattern, flags) not in _CHECKED:
+        danger = risk(pattern, flags)
+        if danger:
+            raise DatabaseError(
+                f"{where}: regex {pattern!r} can backtrack catastrophically: {danger}"
+            )
+        _CHECKED.add((pattern, flags))
     return compiled
+
+
+def checked_regexes() -> frozenset[tuple[str, int]]:
+    """(pattern, flags) of every regex whose shape risk() passed in this process."""
+    return frozenset(_CHECKED)
+
+
+def trust_checked(regexes: Iterable[tuple[str, int]]) -> None:
+    """Regexes that passed risk() in an earlier run over the same files (scanner/db/cache.py)."""
+    _CHECKED.update(regexes)
 
 
 def weight(raw: Mapping[str, Any], where: str) -> float:

@@ -1,0 +1,90 @@
+"""The parsed vendor_db kept between runs: used only for the same bytes, never in the way."""
+
+from __future__ import annotations
+
+import marshal
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from scanner.db import cache, load_db_from, match
+from scanner.db.cache import TomlTables, cache_dir, cache_file
+from scanner.errors import DatabaseError
+
+Edit = Callable[[Path, str, str], None]
+
+
+def _rules(tree: Path, where: Path) -> list[tuple[str, str, str | None]]:
+    db = load_db_from(tree, cache=where)
+    return [
+        (kind, e.rule.id, e.regex.pattern if e.regex else None)
+        for kind in db.kinds()
+        for e in db.entries(kind)
+    ]
+
+
+def test_a_second_load_reads_the_cache_and_gives_the_same_database(tree: Path) -> None:
+    where = tree.parent / "cache" / "db.marshal"
+    cold = _rules(tree, where)
+    assert where.is_file()
+    assert TomlTables(tree, where).hit
+    assert _rules(tree, where) == cold
+    assert len(cold) > 100
+
+
+def test_an_edited_rule_of_the_same_length_is_read_from_its_file(tree: Path, edit: Edit) -> None:
+    where = tree.parent / "db.marshal"
+    before = _rules(tree, where)
+    assert ("rtsp_server", "dahua.rtsp_server.dahua", r"^Dahua Rtsp Server\b") in before
+    servers = tree / "fingerprints" / "rtsp_server.toml"
+    edit(servers, r"pattern = '^Dahua Rtsp Server\b'", r"pattern = '^Dahua Rtsp Servex\b'")
+    assert not TomlTables(tree, where).hit
+    after = _rules(tree, where)
+    assert ("rtsp_server", "dahua.rtsp_server.dahua", r"^Dahua Rtsp Servex\b") in after
+    assert len(after) == len(before)
+
+
+def test_a_cache_never_vouches_for_a_regex_of_other_files(tree: Path, edit: Edit) -> None:
+    where = tree.parent / "db.marshal"
+    _rules(tree, where)
+    edit(tree / "fingerprints" / "http_server.toml", "pattern = '^App-webs/'",
+         "pattern = '^(?:\\w+\\s?)+App-webs/'")  # fmt: skip
+    with pytest.raises(DatabaseError, match="backtrack catastrophically"):
+        load_db_from(tree, cache=where)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x00garbage", marshal.dumps((cache.FORMAT, "other key", {}, [])), marshal.dumps([1])],
+)
+def test_a_damaged_or_foreign_cache_is_ignored_and_replaced(tree: Path, content: bytes) -> None:
+    where = tree.parent / "db.marshal"
+    expected = _rules(tree, tree.parent / "fresh.marshal")
+    where.write_bytes(content)
+    assert _rules(tree, where) == expected
+    assert TomlTables(tree, where).hit
+
+
+def test_an_unwritable_cache_directory_costs_only_the_parse(tree: Path) -> None:
+    blocker = tree.parent / "not-a-dir"
+    blocker.write_text("a file where the cache directory would be")
+    assert _rules(tree, blocker / "camscan" / "db.marshal") == _rules(tree, tree.parent / "x")
+    assert blocker.read_text() == "a file where the cache directory would be"
+
+
+def test_regexes_the_cache_vouches_for_skip_the_shape_check(tree: Path) -> None:
+    where = tree.parent / "db.marshal"
+    _rules(tree, where)
+    tables = TomlTables(tree, where)
+    assert tables.hit
+    assert "^App-webs/" in {pattern for pattern, _ in tables.checked}
+    assert tables.checked <= match.checked_regexes()
+
+
+def test_the_cache_lives_in_the_users_cache_directory() -> None:
+    assert cache_dir({"XDG_CACHE_HOME": "/x/cache"}) == Path("/x/cache/camscan")
+    assert cache_dir({"HOME": "/home/u"}).name == "camscan"
+    first = cache_file(Path("/a/vendor_db"), {"XDG_CACHE_HOME": "/c"})
+    assert first.parent == Path("/c/camscan")
+    assert first != cache_file(Path("/b/vendor_db"), {"XDG_CACHE_HOME": "/c"})
