@@ -4,6 +4,7 @@ host cannot hold up, and the overall bound. No packet is sent: the probes are re
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from ipaddress import IPv4Interface
 
@@ -170,3 +171,42 @@ def test_an_arp_answer_counts_once_and_only_for_an_address_asked() -> None:
 def test_discovery_windows_wait_for_the_slowest_protocol_asked() -> None:
     # SSDP's MX (1 s) is the longest a device may wait; WS-Discovery's APP_MAX_DELAY 0.5 s
     assert (run.DISCOVERY_FLOOR["ssdp"], run.DISCOVERY_FLOOR["wsd"]) == (1.0, 0.5)
+
+
+class _Recorder:
+    """A capture and a discovery endpoint in one: records what would be sent, sends nothing."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.sock, self._peer = socket.socketpair()
+        self.port = 40_000
+
+    def send(self, payload: bytes, dst: str = "", dport: int = 0) -> bool:
+        self.sent.append(f"udp {dst}:{dport}" if dst else "arp")
+        return True
+
+    def drain(self) -> None:
+        return None
+
+    def close(self) -> None:
+        self.sock.close()
+        self._peer.close()
+
+
+def test_discovery_probes_leave_before_the_arp_sweep_asks_anyone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the ARP sweep starts first, as in run._run; answers to discovery may take SSDP's or
+    # WS-Discovery's whole delay, an ARP reply milliseconds: the probes must not queue behind it
+    scan = make_scan(ScanSettings(probes=frozenset({"arp", "wsd"})), "10.77.0.16/29")
+    recorder = _Recorder()
+    scan.capture = recorder  # type: ignore[assignment]
+    monkeypatch.setattr(scan, "_endpoints", lambda families: {"any": recorder})
+
+    async def main() -> None:
+        await asyncio.gather(scan.arp_sweep(), scan.discovery())
+
+    asyncio.run(main())
+    first_arp = recorder.sent.index("arp")
+    assert recorder.sent[:first_arp] == ["udp 239.255.255.250:3702"] * 2
+    assert recorder.sent.count("arp") == 12  # 6 hosts, none answered: each asked twice
