@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint system bench bench-scan bench-estate bench-memory fuzz clean golden realworld mutation
+.PHONY: demo test lint system bench bench-scan bench-estate bench-memory bench-startup fuzz clean golden realworld mutation
 
 # setup.py builds the compiled capture reader; its C source changes reinstall it
 $(STAMP): pyproject.toml setup.py scanner/sources/_fastpath.c
@@ -43,6 +43,9 @@ bench: $(STAMP)
 
 bench-memory: $(STAMP)
 	$(BIN)/python bench/memory_attacks.py
+
+bench-startup: $(STAMP)
+	$(BIN)/python bench/startup_bench.py
 
 bench-scan: $(STAMP)
 	bash bench/install-tool.sh nmap

@@ -3,22 +3,22 @@
 Parsing 44 TOML files and checking every regex for catastrophic backtracking is most of what
 `camscan` does before it reads its first frame. A successful load leaves the parsed tables and the
 regexes that passed the check in one file of the user's cache directory, stored with marshal (as
-Python stores bytecode). The next load reads every TOML file anyway: the cache is used only when a
-hash over their bytes, the regex check's own source, the Python version and FORMAT is the one it
-was written with, so an edited rule or a changed check can never be answered from it. A cache
-that is missing, stale, unreadable or unwritable costs only the parse.
+Python stores bytecode), beside the exact text of every TOML file and of the check's own source.
+The next load reads every TOML file anyway and uses the cache only when all those texts, the
+Python version and FORMAT are equal to what it was written from (a string comparison: no digest
+to collide), so an edited rule or a changed check is never answered from it. A cache that is
+missing, stale, unreadable or unwritable costs only the parse.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import marshal
 import os
 import sys
 import tempfile
-import tomllib
+import zlib
 from collections.abc import Iterable, Mapping
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -43,8 +43,8 @@ def cache_dir(env: Mapping[str, str] | None = None) -> Path:
 
 def cache_file(root: Traversable, env: Mapping[str, str] | None = None) -> Path:
     """Where the parsed copy of the vendor_db at `root` is kept (one file per installation)."""
-    tag = hashlib.blake2b(str(root).encode(), digest_size=6).hexdigest()
-    return cache_dir(env) / f"vendor-db-{tag}.marshal"
+    tag = zlib.crc32(str(root).encode("utf-8", "surrogateescape"))
+    return cache_dir(env) / f"vendor-db-{tag:08x}.marshal"
 
 
 class TomlTables:
@@ -54,7 +54,7 @@ class TomlTables:
         self._root = str(root)
         self._texts = dict(_texts(root))
         self._cache = cache
-        self._key = _key(self._texts)
+        self._key = (FORMAT, sys.version, Path(CHECK_SOURCE).read_text(encoding="utf-8"))
         self._tables: dict[str, dict[str, Any]] = {}
         self.checked: Checked = frozenset()
         self.hit = cache is not None and self._read(cache)
@@ -67,6 +67,8 @@ class TomlTables:
             text = self._texts.get(name)
             if text is None:
                 text = node.read_text(encoding="utf-8")
+            import tomllib  # only when the cache missed: a run that hits it never parses TOML
+
             table = self._tables[name] = tomllib.loads(text)
         return table
 
@@ -77,7 +79,7 @@ class TomlTables:
         tables = {name: self._tables[name] for name in self._texts if name in self._tables}
         try:
             regexes = sorted((pattern, int(flags)) for pattern, flags in checked)
-            data = marshal.dumps((FORMAT, self._key, tables, regexes))
+            data = marshal.dumps((*self._key, self._texts, tables, regexes))
         except ValueError as exc:  # a TOML value marshal cannot store (a date): no cache
             log.debug("vendor_db cache not written: %s", exc)
             return
@@ -96,21 +98,24 @@ class TomlTables:
         except (OSError, ValueError, EOFError, TypeError) as exc:
             log.debug("vendor_db cache %s not used: %s", cache, exc)
             return False
-        if not _valid(stored, self._key, set(self._texts)):
+        if not _valid(stored, self._key, self._texts):
             return False
-        _, _, self._tables, checked = stored
+        self._tables, checked = stored[-2:]
         self.checked = frozenset(checked)
         return True
 
 
-def _valid(stored: object, key: str, names: set[str]) -> bool:
-    """Whether `stored` is (FORMAT, key, {name: table} for some of `names`, [(regex, flags)])."""
-    if not (isinstance(stored, tuple) and len(stored) == 4 and stored[:2] == (FORMAT, key)):
+def _valid(stored: object, key: tuple[object, ...], texts: dict[str, str]) -> bool:
+    """Whether `stored` is (*key, texts, {name: table} for some of the texts' files,
+    [(regex, flags)]): written from exactly these files by this check and this Python."""
+    n = len(key)
+    if not (isinstance(stored, tuple) and len(stored) == n + 3 and stored[:n] == key):
         return False
-    tables, checked = stored[2], stored[3]
+    stored_texts, tables, checked = stored[n:]
     return (
-        isinstance(tables, dict)
-        and set(tables) <= names
+        stored_texts == texts
+        and isinstance(tables, dict)
+        and set(tables) <= set(texts)
         and all(isinstance(table, dict) for table in tables.values())
         and isinstance(checked, list)
         and all(
@@ -134,16 +139,6 @@ def _texts(root: Traversable) -> Iterable[tuple[str, str]]:
                     yield str(node).removeprefix(prefix), node.read_text(encoding="utf-8")
                 except (OSError, UnicodeError):
                     continue  # the loader meets it again and says what is wrong
-
-
-def _key(texts: Mapping[str, str]) -> str:
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(f"{FORMAT}\0{sys.version}\0".encode())
-    digest.update(Path(CHECK_SOURCE).read_bytes())
-    for name in sorted(texts):
-        digest.update(f"\0{name}\0{len(texts[name])}\0".encode())
-        digest.update(texts[name].encode())
-    return digest.hexdigest()
 
 
 def _write(dest: Path, data: bytes) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -44,6 +43,8 @@ class PoE:
 @functools.cache
 def rules(file: str = CHANNELS) -> tuple[ModelRule, ...]:
     """The rules of one file, checked when loaded: each pattern has the file's count group."""
+    import tomllib  # on first use: a run without a recorder never parses TOML
+
     group, required = GROUPS[file]
     data = tomllib.loads(files("vendor_db").joinpath(file).read_text(encoding="utf-8"))
     out = []

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import re
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -222,7 +221,7 @@ Toml = Callable[[Traversable], dict[str, Any]]
 def _toml(tables: TomlTables, node: Traversable) -> dict[str, Any]:
     try:
         return tables.load(node)
-    except (OSError, UnicodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeError, ValueError) as exc:  # TOMLDecodeError is a ValueError
         raise DatabaseError(f"{node.name}: cannot load: {exc}") from exc
 
 

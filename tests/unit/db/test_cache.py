@@ -56,7 +56,7 @@ def test_a_cache_never_vouches_for_a_regex_of_other_files(tree: Path, edit: Edit
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"\x00garbage", marshal.dumps((cache.FORMAT, "other key", {}, [])), marshal.dumps([1])],
+    [b"", b"\x00garbage", marshal.dumps((cache.FORMAT, "3.0", "", {}, {}, [])), marshal.dumps([1])],
 )
 def test_a_damaged_or_foreign_cache_is_ignored_and_replaced(tree: Path, content: bytes) -> None:
     where = tree.parent / "db.marshal"
