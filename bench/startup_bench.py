@@ -50,8 +50,8 @@ def timed(argv: list[str]) -> tuple[float, float]:
 
 def import_split(argv: list[str]) -> list[tuple[str, float]]:
     """Import time (s) spent in each top-level package's own modules in one run, largest first."""
-    script = [sys.executable, "-X", "importtime", "-c",
-              "import sys; from scanner.cli.main import main; sys.argv[0] = 'camscan'; main()"]  # fmt: skip
+    code = "import sys; from scanner.cli.main import main; sys.argv[0] = 'camscan'; main()"
+    script = [sys.executable, "-X", "importtime", "-c", code]
     proc = subprocess.run(
         [*script, *argv[1:]], capture_output=True, text=True, env=environment(), check=False
     )
