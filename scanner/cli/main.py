@@ -120,4 +120,4 @@ def main() -> None:
     except ScannerError as exc:
         say(str(exc))
         status = int(ExitStatus.RUNTIME)
-    sys.exit(status)
+    process.leave(status)

@@ -212,3 +212,19 @@ def test_ctrl_c_during_listen_writes_the_partial_report_and_exits_130(
     warning = json.loads(out.read_text())["run"]["warnings"][-1]
     assert warning.startswith("interrupted by the user (Ctrl-C) after ")
     assert warning.endswith(" s of the 60 s: this report is partial")
+
+
+def test_the_process_ends_without_teardown_yet_runs_atexit_and_flushes_everything() -> None:
+    # main() leaves through os._exit: what an atexit handler writes, and the whole report on
+    # a pipe, must still arrive, with the command's status
+    code = (
+        "import atexit, sys; atexit.register(lambda: sys.stderr.write('atexit ran\\n')); "
+        "from scanner.cli.main import main; sys.argv[0] = 'camscan'; main()"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, "pcap", str(DEMO), "--format", "json", "--fail-on", "concern"],
+        capture_output=True, check=False, timeout=120,
+    )  # fmt: skip
+    report = json.loads(proc.stdout)
+    assert (proc.returncode, proc.stderr.decode().splitlines()[-1]) == (1, "atexit ran")
+    assert report["summary"]["of_concern"] > 0
