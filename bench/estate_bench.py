@@ -140,25 +140,38 @@ def _findings(devices: list[dict[str, Any]], when: datetime) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _ingest_worker(args: tuple[str, list[int], int, int, int]) -> tuple[int, float]:
-    """Record every night of the given sites, night by night; (runs, seconds recording)."""
+def _server_cpu(history: Any) -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (0 for SQLite)."""
+    if history.store.dialect.name != "postgresql":
+        return 0.0
+    (pid,) = history.store.one("SELECT pg_backend_pid()")
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _ingest_worker(args: tuple[str, list[int], int, int, int]) -> tuple[int, float, float, float]:
+    """Record every night of the given sites, night by night; (runs, seconds recording, CPU
+    seconds of this process while recording, CPU seconds of its server backend)."""
     db, site_nos, runs, devices, seed = args
     history = open_history(db, write=True)
     sites = [Site(n, devices, seed) for n in site_nos]
-    spent, count = 0.0, 0
+    spent, cpu, count = 0.0, 0.0, 0
+    server = -_server_cpu(history)
     try:
         for night in range(runs):
             when = START + timedelta(days=night)
             for site in sites:
                 report = site.night(when + timedelta(seconds=site.no))
                 run_id = f"{when:%Y%m%dT%H%M%SZ}-{site.no:06x}"
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.process_time()
                 history.forward(site.name, run_id, report, "complete")
                 spent += time.perf_counter() - began
+                cpu += time.process_time() - began_cpu
                 count += 1
+        server += _server_cpu(history)
     finally:
         history.close()
-    return count, spent
+    return count, spent, cpu, server
 
 
 def _chunks(items: list[int], parts: int) -> Iterator[list[int]]:
@@ -175,11 +188,21 @@ def ingest(db: str, sites: int, runs: int, devices: int, workers: int, seed: int
         with multiprocessing.get_context("spawn").Pool(workers) as pool:
             results = pool.map(_ingest_worker, jobs)
     wall = time.perf_counter() - began
-    total = sum(n for n, _ in results)
-    busy = max(spent for _, spent in results)
+    total = sum(r[0] for r in results)
+    busy = max(r[1] for r in results)
     print(
         f"  ingest: {total:,} runs, {workers} writer(s): {total / busy:,.0f} runs/s inside the "
         f"recording transactions ({total / wall:,.0f} runs/s wall, incl. generating reports)"
+    )
+    # CPU time does not depend on what else the machine runs: it tells a busy machine's rate
+    # from a slow recorder (the rate above is what the machine gave at the time)
+    client = 1000 * sum(r[2] for r in results) / total
+    server = 1000 * sum(r[3] for r in results) / total
+    print(f"  CPU per run: {client:.2f} ms in camscan, {server:.2f} ms in the server backend")
+    print(
+        "  machine load average after ingest (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(
+            *os.getloadavg()
+        )
     )
 
 
@@ -268,7 +291,7 @@ def _rls_sample(cluster: Any, args: argparse.Namespace) -> None:
     rates = []
     for site_no, user in ((extra, "bench_store"), (extra + 1, None)):
         db = cluster.url(user, "estate") if user else cluster.url(database="estate")
-        count, spent = _ingest_worker((db, [site_no], args.runs, args.devices, args.seed))
+        count, spent, _, _ = _ingest_worker((db, [site_no], args.runs, args.devices, args.seed))
         rates.append(count / spent)
     print(f"  one writer, one site's {args.runs} runs: {rates[0]:,.0f} runs/s as the store's own "
           f"role (row-level security), {rates[1]:,.0f} runs/s as the owner")  # fmt: skip

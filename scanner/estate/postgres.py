@@ -25,8 +25,8 @@ def connect(url: str, *, application: str = "camscan") -> Store:
     try:
         conn = psycopg.connect(
             url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, options=SESSION,
-            application_name=application, keepalives=1, keepalives_idle=30,
-            keepalives_interval=10, keepalives_count=3,
+            application_name=application, cursor_factory=psycopg.RawCursor, keepalives=1,
+            keepalives_idle=30, keepalives_interval=10, keepalives_count=3,
         )  # fmt: skip
     except psycopg.Error as exc:
         raise translate(url, exc) from None

@@ -108,7 +108,7 @@ class History:
         stage: Callable[[Recorded], T] | None = None,
     ) -> tuple[Recorded, T | None]:
         """Store one run and diff it; `stage` runs before COMMIT (its failure records nothing)."""
-        with self._errors(), self.store.transaction() as store:
+        with self._errors(), self.store.transaction(pipelined=True) as store:
             recorded = record_run(store, site, run_id, findings, status)
             if recorded is None:
                 raise InputError(f"run {run_id} of site {site} is already in {self.where}")
@@ -118,7 +118,7 @@ class History:
 
     def forward(self, site: str, run_id: str, findings: Mapping[str, Any], status: str) -> bool:
         """Store a run forwarded by a store; False when this history already holds it."""
-        with self._errors(), self.store.transaction() as store:
+        with self._errors(), self.store.transaction(pipelined=True) as store:
             recorded = record_run(store, site, run_id, findings, status)
             _test_pause(run_id)
         return recorded is not None

@@ -94,7 +94,12 @@ def record_run(
 
 
 class _Recorder:
-    """The steps of storing one run."""
+    """The steps of storing one run.
+
+    At the centre a run costs three round trips (the transaction is pipelined): lock the site and
+    read its rows; insert the run and the new devices (their ids are needed next); the remaining
+    writes, one multi-row statement per table, with the COMMIT.
+    """
 
     def __init__(self, store: Store, site: str, findings: Mapping[str, Any], status: str) -> None:
         self.store = store
@@ -107,21 +112,24 @@ class _Recorder:
 
     def save(self, run_id: str) -> Recorded | None:
         site, store = self.site, self.store
-        # The site row is the per-site lock at the centre (SQLite locks the whole file anyway).
+        # The site row is the per-site lock at the centre (SQLite locks the whole file anyway);
+        # the reads queued after it run once it is held, so they see every earlier push.
         store.execute("INSERT INTO sites (site) VALUES (?) ON CONFLICT (site) DO NOTHING", (site,))
-        head = store.one(
+        head_q = store.execute(
             "SELECT runs, last_run_id, of_concern, last_day FROM sites WHERE site = ?"
             + store.dialect.for_update,
             (site,),
         )
-        assert head is not None
-        if store.one("SELECT 1 FROM runs WHERE site = ? AND run_id = ?", (site, run_id)):
+        have_q = store.execute("SELECT 1 FROM runs WHERE site = ? AND run_id = ?", (site, run_id))
+        known_q = store.execute(_LOAD, (site,))
+        idents_q = store.execute("SELECT key, device FROM identities WHERE site = ?", (site,))
+        head, have = head_q.fetchone(), have_q.fetchone()
+        known = {row[0]: _known(row) for row in known_q.fetchall()}
+        idents: dict[str, int] = {str(key): int(pk) for key, pk in idents_q.fetchall()}
+        if have:
             return None
+        assert head is not None
         self.before = (int(head[2]), head[3])
-        known = {row[0]: _known(row) for row in store.all(_LOAD, (site,))}
-        idents: dict[str, int] = dict(
-            store.all("SELECT key, device FROM identities WHERE site = ?", (site,))
-        )
         matched = self._match(known, idents)
         return self._write(run_id, int(head[0]) + 1, head[1], known, matched, idents)
 
@@ -152,162 +160,186 @@ class _Recorder:
         matched: list[tuple[int | None, Mapping[str, Any]]],
         idents: Mapping[str, int],
     ) -> Recorded:
-        run_pk = self._insert_run(run_id, seq, previous)
-        lists: dict[str, list[str]] = {NEW: [], RETURNED: [], CHANGED: []}
-        all_changes: dict[str, list[dict[str, Any]]] = {}
-        statuses: dict[str, str] = {}
-        seen: dict[str, tuple[str, str]] = {}
-        updates: list[tuple[Any, ...]] = []
-        sightings: list[tuple[Any, ...]] = []
-        new_keys: list[tuple[str, str, int]] = []
-        seen_pks: set[int] = set()
+        plan = _Plan()
         for pk, device in matched:
-            first, last = self._span(device)
-            cols = columns_of(device)
-            concern = bool(device.get("of_concern"))
             if pk is None:
-                pk = self._insert_device(device, first, last, cols, concern)
-                status = NEW
-                known[pk] = Known(pk, device["id"], first, last, True, 0, concern, cols)
-                new_keys.extend((self.site, k, pk) for k in identity_keys(device))
+                self._plan_new(plan, device)
             else:
-                old = known[pk]
-                diff = changes(_as_device(old.fields), device)
-                if diff:
-                    all_changes[device["id"]] = diff
-                status = RETURNED if not old.present else CHANGED if diff else UNCHANGED
-                first, last = min(first, old.first_seen), max(last, old.last_seen)
-                if self.partial and _weaker(cols["verdict"], old.fields["verdict"]):
-                    # a cut-short run may have missed the evidence: it never weakens a verdict
-                    cols = {**old.fields, "ips": cols["ips"]}
-                    concern = old.of_concern
-                returns = old.returns + (status == RETURNED)
-                updates.append(
-                    (device["id"], first, last, returns, int(concern), channels_total(device),
-                     *cols.values(), pk)
-                )  # fmt: skip
-                known[pk] = Known(pk, device["id"], first, last, True, returns, concern, cols)
-                # only keys the site does not know yet (a serial learnt since, say)
-                new_keys.extend(
-                    (self.site, k, pk) for k in identity_keys(device) if k not in idents
-                )
-            seen_pks.add(pk)
-            statuses[device["id"]] = status
-            if status in lists:
-                lists[status].append(device["id"])
-            seen[device["id"]] = (first, last)
-            # stored as the sweep report showed it: with the history-wide first and last seen
-            shown = {**device, "first_seen": first, "last_seen": last}
-            sightings.append((run_pk, pk, self.site, status, pack(shown)))
-        removed = [] if self.partial else self._remove(known, seen_pks)
-        self._flush(updates, sightings, new_keys)
+                self._plan_known(plan, known, pk, device, idents)
+        gone = [] if self.partial else self._gone(known, plan.seen_pks)
         sweep = {
             "site": self.site,
             "run_id": run_id,
             "previous_run_id": previous,
             "status": self.status,
-            "new": sorted(lists[NEW]),
-            "returned": sorted(lists[RETURNED]),
-            "changed": sorted(lists[CHANGED]),
-            "removed": sorted(removed, key=lambda entry: str(entry["id"])),
-            "changes": dict(sorted(all_changes.items())),
+            "new": sorted(plan.lists[NEW]),
+            "returned": sorted(plan.lists[RETURNED]),
+            "changed": sorted(plan.lists[CHANGED]),
+            "removed": sorted((_removed_entry(k) for k in gone), key=lambda e: str(e["id"])),
+            "changes": dict(sorted(plan.changes.items())),
         }
-        self._finish(run_pk, sweep, known)
-        return Recorded(sweep, seen, statuses)
+        present = [k for k in known.values() if k.present] + plan.fresh_known
+        run_pk, fresh_pks = self._insert(run_id, seq, previous, sweep, present, plan.fresh)
+        self._flush(run_pk, fresh_pks, plan, gone)
+        self._finish(sweep, present)
+        return Recorded(sweep, plan.seen, plan.statuses)
+
+    def _plan_new(self, plan: _Plan, device: Mapping[str, Any]) -> None:
+        first, last = self._span(device)
+        cols = columns_of(device)
+        concern = bool(device.get("of_concern"))
+        plan.fresh.append(
+            (self.site, device["id"], first, last, int(concern), channels_total(device),
+             *cols.values())
+        )  # fmt: skip
+        plan.fresh_known.append(Known(0, device["id"], first, last, True, 0, concern, cols))
+        plan.fresh_keys.append(identity_keys(device))
+        self._saw(plan, None, device, NEW, first, last)
+
+    def _plan_known(
+        self,
+        plan: _Plan,
+        known: dict[int, Known],
+        pk: int,
+        device: Mapping[str, Any],
+        idents: Mapping[str, int],
+    ) -> None:
+        first, last = self._span(device)
+        cols = columns_of(device)
+        concern = bool(device.get("of_concern"))
+        old = known[pk]
+        diff = changes(_as_device(old.fields), device)
+        if diff:
+            plan.changes[device["id"]] = diff
+        status = RETURNED if not old.present else CHANGED if diff else UNCHANGED
+        first, last = min(first, old.first_seen), max(last, old.last_seen)
+        if self.partial and _weaker(cols["verdict"], old.fields["verdict"]):
+            # a cut-short run may have missed the evidence: it never weakens a verdict
+            cols = {**old.fields, "ips": cols["ips"]}
+            concern = old.of_concern
+        returns = old.returns + (status == RETURNED)
+        plan.updates.append(
+            (pk, device["id"], first, last, returns, int(concern), channels_total(device),
+             *cols.values())
+        )  # fmt: skip
+        known[pk] = Known(pk, device["id"], first, last, True, returns, concern, cols)
+        # only keys the site does not know yet (a serial learnt since, say)
+        plan.keys.extend((self.site, k, pk) for k in identity_keys(device) if k not in idents)
+        plan.seen_pks.add(pk)
+        self._saw(plan, pk, device, status, first, last)
+
+    @staticmethod
+    def _saw(
+        plan: _Plan, pk: int | None, device: Mapping[str, Any], status: str, first: str, last: str
+    ) -> None:
+        plan.statuses[device["id"]] = status
+        if status in plan.lists:
+            plan.lists[status].append(device["id"])
+        plan.seen[device["id"]] = (first, last)
+        # stored as the sweep report showed it: with the history-wide first and last seen
+        shown = {**device, "first_seen": first, "last_seen": last}
+        plan.sightings.append((pk, status, pack(shown)))
 
     def _span(self, device: Mapping[str, Any]) -> tuple[str, str]:
         first = device.get("first_seen") or self.run.get("started_at") or self.run["finished_at"]
         last = device.get("last_seen") or self.run["finished_at"]
         return str(first), str(last)
 
-    def _insert_run(self, run_id: str, seq: int, previous: str | None) -> int:
+    def _insert(
+        self,
+        run_id: str,
+        seq: int,
+        previous: str | None,
+        sweep: Mapping[str, Any],
+        present: list[Known],
+        fresh: list[tuple[Any, ...]],
+    ) -> tuple[int, list[int]]:
+        """Insert the run, with its final counts, and the new devices; their ids."""
         summary = self.findings["summary"]
         envelope = {k: v for k, v in self.findings.items() if k not in ("devices", "sweep")}
-        row = self.store.one(
+        counts = [len(sweep[key]) for key in (NEW, RETURNED, CHANGED, REMOVED)]
+        run_q = self.store.execute(
             "INSERT INTO runs (site, seq, run_id, status, started_at, finished_at, recorded_at,"
             " mode, policy, devices, of_concern, suspects, new, returned, changed, removed,"
             " present_concern, present_suspects, previous_run_id, envelope, sweep)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0,0,0,0,0,0,?,?,'{}') RETURNING id",
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
             (
                 self.site, seq, run_id, self.status, self.run.get("started_at"),
                 self.run["finished_at"], now_iso(), self.run["mode"], self.run["policy"],
                 int(summary["devices"]), int(summary["of_concern"]),
-                int(summary.get("suspect", 0)), previous,
-                json.dumps(envelope),
+                int(summary.get("suspect", 0)), *counts, _concern(present), _suspects(present),
+                previous, json.dumps(envelope), json.dumps(sweep),
             ),
         )  # fmt: skip
+        fresh_pks = self._insert_devices(fresh)
+        row = run_q.fetchone()
         assert row is not None
-        return int(row[0])
+        return int(row[0]), fresh_pks
 
-    def _insert_device(
-        self, device: Mapping[str, Any], first: str, last: str, cols: dict[str, Any], concern: bool
-    ) -> int:
-        names = ", ".join(cols)
-        row = self.store.one(
-            f"INSERT INTO devices (site, report_id, first_seen, last_seen, present, returns,"
-            f" of_concern, channels, {names})"
-            f" VALUES (?, ?, ?, ?, 1, 0, ?, ?, {', '.join('?' * len(cols))}) RETURNING id",
-            (
-                self.site,
-                device["id"],
-                first,
-                last,
-                int(concern),
-                channels_total(device),
-                *cols.values(),
-            ),
+    def _insert_devices(self, fresh: list[tuple[Any, ...]]) -> list[int]:
+        """Insert new devices (one statement); their ids, in order."""
+        head = (
+            "INSERT INTO devices (site, report_id, first_seen, last_seen, of_concern, channels, "
+            + ", ".join(COLUMNS)
+            + ", present, returns)"
         )
-        assert row is not None
-        return int(row[0])
+        rows = [(*row, 1, 0) for row in fresh]
+        if len({row[1] for row in fresh}) < len(fresh):
+            # the same report id twice (never in camscan's reports): one statement each
+            return [self._one_id(head, row) for row in rows]
+        by_id: dict[str, int] = {}
+        for cursor in self.store.values(head, rows, " RETURNING id, report_id"):
+            by_id.update((str(rid), int(pk)) for pk, rid in cursor.fetchall())
+        return [by_id[row[1]] for row in fresh]
 
-    def _remove(self, known: dict[int, Known], seen: set[int]) -> list[dict[str, Any]]:
-        """Mark present devices this complete run did not see as removed; their report entries."""
+    def _one_id(self, head: str, row: tuple[Any, ...]) -> int:
+        (cursor,) = self.store.values(head, [row], " RETURNING id")
+        return int(cursor.fetchone()[0])
+
+    def _gone(self, known: dict[int, Known], seen: set[int]) -> list[Known]:
+        """Present devices this complete run did not see, now marked removed."""
         gone = [k for pk, k in known.items() if k.present and pk not in seen]
-        when = self.run["finished_at"]
-        self.store.many(
-            "UPDATE devices SET present = 0, removed_at = ? WHERE id = ?",
-            [(when, k.pk) for k in gone],
-        )
         for k in gone:
             k.present = False
-        return [_removed_entry(k) for k in gone]
+        return gone
 
-    def _flush(self, updates: list[Any], sightings: list[Any], new_keys: list[Any]) -> None:
-        sets = ", ".join(f"{name} = ?" for name in COLUMNS)
-        self.store.many(
-            "UPDATE devices SET report_id = ?, first_seen = ?, last_seen = ?, present = 1,"
-            f" returns = ?, of_concern = ?, channels = COALESCE(?, channels), {sets} WHERE id = ?",
-            updates,
-        )
-        self.store.many(
-            "INSERT INTO identities (site, key, device) VALUES (?, ?, ?)"
+    def _flush(self, run_pk: int, fresh_pks: list[int], plan: _Plan, gone: list[Known]) -> None:
+        store, site = self.store, self.site
+        store.values(_UPDATE_HEAD, plan.updates, _UPDATE_TAIL)
+        if gone:
+            marks = ", ".join("?" * len(gone))
+            store.execute(
+                f"UPDATE devices SET present = 0, removed_at = ? WHERE id IN ({marks})",
+                (self.run["finished_at"], *(k.pk for k in gone)),
+            )
+        fresh = iter(fresh_pks)
+        keys = [
+            (site, k, pk) for pk, ks in zip(fresh_pks, plan.fresh_keys, strict=True) for k in ks
+        ]
+        store.values(
+            "INSERT INTO identities (site, key, device)",
+            keys + plan.keys,
             " ON CONFLICT (site, key) DO NOTHING",
-            new_keys,
         )
-        self.store.many(
-            "INSERT INTO sightings (run, device, site, status, data) VALUES (?, ?, ?, ?, ?)",
-            sightings,
+        store.values(
+            "INSERT INTO sightings (run, device, site, status, data)",
+            [
+                (run_pk, next(fresh) if pk is None else pk, site, status, data)
+                for pk, status, data in plan.sightings
+            ],
         )
 
-    def _finish(self, run_pk: int, sweep: Mapping[str, Any], known: Mapping[int, Known]) -> None:
-        present = [k for k in known.values() if k.present]
-        concern = sum(k.of_concern for k in present)
-        suspects = sum(k.fields.get("verdict") == "suspect" for k in present)
-        returned = sum(k.of_concern and k.returns > 0 for k in present)
-        counts = [len(sweep[key]) for key in (NEW, RETURNED, CHANGED, REMOVED)]
-        self.store.execute(
-            "UPDATE runs SET new = ?, returned = ?, changed = ?, removed = ?,"
-            " present_concern = ?, present_suspects = ?, sweep = ? WHERE id = ?",
-            (*counts, concern, suspects, json.dumps(sweep), run_pk),
-        )
+    def _finish(self, sweep: Mapping[str, Any], present: list[Known]) -> None:
+        concern = _concern(present)
         day = self._day(concern)
         self.store.execute(
             "UPDATE sites SET runs = runs + 1, last_run_id = ?, last_finished_at = ?,"
             " last_status = ?, last_day = ?, of_concern = ?, suspects = ?, returned = ?"
             " WHERE site = ?",
             (
-                sweep["run_id"], self.run["finished_at"], self.status, day, concern, suspects,
-                returned, self.site,
+                sweep["run_id"], self.run["finished_at"], self.status, day, concern,
+                _suspects(present), sum(k.of_concern and k.returns > 0 for k in present),
+                self.site,
             ),
         )  # fmt: skip
 
@@ -330,6 +362,49 @@ class _Recorder:
             (self.site, day, concern, concern - before),
         )
         return day
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What a run will write, gathered before the first write."""
+
+    lists: dict[str, list[str]] = field(
+        default_factory=lambda: {NEW: [], RETURNED: [], CHANGED: []}
+    )
+    changes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    statuses: dict[str, str] = field(default_factory=dict)
+    seen: dict[str, tuple[str, str]] = field(default_factory=dict)
+    seen_pks: set[int] = field(default_factory=set)
+    updates: list[tuple[Any, ...]] = field(default_factory=list)
+    keys: list[tuple[str, str, int]] = field(default_factory=list)
+    fresh: list[tuple[Any, ...]] = field(default_factory=list)  # new devices' column values
+    fresh_known: list[Known] = field(default_factory=list)
+    fresh_keys: list[list[str]] = field(default_factory=list)
+    sightings: list[tuple[int | None, str, bytes]] = field(default_factory=list)  # None: new
+
+
+# Every known device seen by the run, in one statement; the CAST types an all-NULL column.
+_UPDATE_HEAD = (
+    "WITH v (id, report_id, first_seen, last_seen, returns, of_concern, channels, "
+    + ", ".join(COLUMNS)
+    + ") AS ("
+)
+_UPDATE_TAIL = (
+    ") UPDATE devices SET report_id = v.report_id, first_seen = v.first_seen,"
+    " last_seen = v.last_seen, present = 1, returns = CAST(v.returns AS INTEGER),"
+    " of_concern = CAST(v.of_concern AS INTEGER),"
+    " channels = COALESCE(CAST(v.channels AS INTEGER), devices.channels), "
+    + ", ".join(f"{name} = v.{name}" for name in COLUMNS)
+    + " FROM v WHERE devices.id = v.id"
+)
+
+
+def _concern(present: list[Known]) -> int:
+    return sum(k.of_concern for k in present)
+
+
+def _suspects(present: list[Known]) -> int:
+    return sum(k.fields.get("verdict") == "suspect" for k in present)
 
 
 VERDICT_RANK = {"clear": 0, "suspect": 1, "concern": 2}

@@ -128,10 +128,11 @@ def _wait_for_open_transaction(cluster: Cluster, database: str, proc: Any) -> No
     with cluster.connect(database=database) as conn:
         while time.monotonic() < deadline:
             assert proc.poll() is None, proc.communicate()
-            # r1 committed, and a transaction (r2's, in its pause) idle for a second already
+            # r1 committed, and a transaction (r2's, in its pause) quiet for a second already; the
+            # push is pipelined (no Sync yet), so the server may still call the backend active
             row = conn.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'camscan'"
-                " AND state = 'idle in transaction' AND now() - state_change > interval '1 s'"
+                " AND backend_xid IS NOT NULL AND now() - state_change > interval '1 s'"
                 " AND (SELECT count(*) FROM camscan.runs) = 1"
             ).fetchone()
             if row and row[0]:
