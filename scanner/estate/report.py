@@ -1,7 +1,8 @@
 """The estate report (`camscan.estate/1`): removal progress across every site of a history.
 
 It reads the per-site summary rows and the per-day changes the recorder maintains, never every
-run's devices, so it costs a few indexed scans whatever the number of runs.
+run's devices; a week ago's counts come from each site's last few runs (read backwards on the
+runs index), so only the burn-down (one narrow row per site and day) grows with the history.
 """
 
 from __future__ import annotations
@@ -96,12 +97,14 @@ def _site_row(
 
 def _week_ago_concern(history: History, cutoff: str) -> dict[str, int]:
     """Each site's devices of concern after its last run finished by `cutoff`."""
+    # Per site, the runs index read backwards from the latest run: a week of runs per site,
+    # however many runs the history holds.
     rows = history.store.all(
-        "SELECT r.site, r.present_concern FROM runs r JOIN (SELECT site, max(seq) AS seq"
-        " FROM runs WHERE finished_at <= ? GROUP BY site) w ON w.site = r.site AND w.seq = r.seq",
+        "SELECT s.site, (SELECT r.present_concern FROM runs r WHERE r.site = s.site"
+        " AND r.finished_at <= ? ORDER BY r.seq DESC LIMIT 1) FROM sites s",
         (cutoff,),
     )
-    return {str(site): int(value) for site, value in rows}
+    return {str(site): int(value) for site, value in rows if value is not None}
 
 
 def _totals(history: History, rows: list[dict[str, Any]]) -> dict[str, Any]:

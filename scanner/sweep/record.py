@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from scanner.sweep.diff import changes, identity_keys
+from scanner.sweep.diff import TRACKED, changes, identity_keys
 from scanner.sweep.store import Store
 
 COMPLETE, PARTIAL = "complete", "partial"
@@ -208,7 +208,9 @@ class _Recorder:
         cols = columns_of(device)
         concern = bool(device.get("of_concern"))
         old = known[pk]
-        diff = changes(_as_device(old.fields), device)
+        diff = (
+            [] if _unchanged(old.fields, cols, device) else changes(_as_device(old.fields), device)
+        )
         if diff:
             plan.changes[device["id"]] = diff
         status = RETURNED if not old.present else CHANGED if diff else UNCHANGED
@@ -420,6 +422,15 @@ def _known(row: Sequence[Any]) -> Known:
         int(row[0]), str(row[1]), str(row[2]), str(row[3]), bool(row[4]), int(row[5]),
         bool(row[6]), fields,
     )  # fmt: skip
+
+
+def _unchanged(
+    fields: Mapping[str, Any], cols: Mapping[str, Any], device: Mapping[str, Any]
+) -> bool:
+    """Whether `changes()` would find nothing, without parsing the stored IPs (most devices)."""
+    return cols["ips"] == fields["ips"] and all(
+        device.get(name) == fields[name] for name in TRACKED if name != "ips"
+    )
 
 
 def _as_device(fields: Mapping[str, Any]) -> dict[str, Any]:
