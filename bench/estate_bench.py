@@ -266,7 +266,8 @@ def _indexes(db: str) -> None:
     print("  indexes (incl. primary keys): " + "; ".join(sorted(found)))
     print(
         "  summary tables: sites (one row per site: latest run, counts now), site_days"
-        " (per site and day: devices of concern, change) - kept by the recording transaction"
+        " (per site and day: devices of concern, change) - kept by the recording transaction;"
+        " a week ago's counts: each site's latest runs read backwards on runs (site, seq)"
     )
 
 

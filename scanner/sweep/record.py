@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
+
 from scanner.sweep.diff import TRACKED, changes, identity_keys
 from scanner.sweep.store import Store
 
@@ -75,7 +77,13 @@ def channels_total(device: Mapping[str, Any]) -> int | None:
 
 def pack(device: Mapping[str, Any]) -> bytes:
     """A sighting's device JSON, compressed (most of it is evidence text)."""
-    return zlib.compress(json.dumps(device, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    try:
+        # every device of every run is encoded: orjson takes a fifteenth of json's time here
+        text = orjson.dumps(device)
+    except orjson.JSONEncodeError:
+        # what orjson refuses (a lone surrogate kept from undecodable bytes, a non-string key)
+        text = json.dumps(device, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return zlib.compress(text)
 
 
 def unpack(data: bytes | memoryview) -> dict[str, Any]:
