@@ -91,3 +91,26 @@ def spawn() -> Callable[..., subprocess.Popen[str]]:
         )  # fmt: skip
 
     return start
+
+
+SweptHtml = Callable[[Path, Sequence[Sequence[Path]]], Path]
+
+
+@pytest.fixture(scope="session")
+def swept_html(camscan: Camscan) -> SweptHtml:
+    """swept_html(folder, runs): sweep site store-0042 once per list of captures into one history
+    (reports run1.json, run2.json, ... in `folder`), then render the last run as HTML there."""
+
+    def sweep(folder: Path, runs: Sequence[Sequence[Path]]) -> Path:
+        db = folder / "h.sqlite3"
+        for n, captures in enumerate(runs, 1):
+            pcaps = [a for p in captures for a in ("--pcap", str(p))]
+            out = folder / f"run{n}.json"
+            camscan("sweep", "--site", "store-0042", "--db", str(db), "-o", str(out), "-q", *pcaps)
+        html = folder / "report.html"
+        last = folder / f"run{len(runs)}.json"
+        result = camscan("report", str(last), "--format", "html", "-o", str(html))
+        assert result.returncode == 0, result.stderr
+        return html
+
+    return sweep

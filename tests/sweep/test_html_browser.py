@@ -15,19 +15,10 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 @pytest.fixture(scope="module")
 def page(
-    tmp_path_factory: pytest.TempPathFactory, week2: list[Path], camscan: Any, chromium: Any
+    tmp_path_factory: pytest.TempPathFactory, week2: list[Path], swept_html: Any, chromium: Any
 ) -> Path:
     """The HTML report of a second sweep (with changes) of the demo store."""
-    tmp = tmp_path_factory.mktemp("html")
-    db = tmp / "h.sqlite3"
-    for n, captures in ((1, [DEMO]), (2, week2)):
-        pcaps = [a for p in captures for a in ("--pcap", str(p))]
-        out = tmp / f"run{n}.json"
-        camscan("sweep", "--site", "store-0042", "--db", str(db), "-o", str(out), "-q", *pcaps)
-    html = tmp / "report.html"
-    result = camscan("report", str(tmp / "run2.json"), "--format", "html", "-o", str(html))
-    assert result.returncode == 0, result.stderr
-    return html
+    return swept_html(tmp_path_factory.mktemp("html"), [[DEMO], week2])
 
 
 @pytest.fixture(scope="module")

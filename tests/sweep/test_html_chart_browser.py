@@ -25,18 +25,9 @@ VIEW = ("--hide-scrollbars", "--force-device-scale-factor=1", "--window-size=128
 
 @pytest.fixture(scope="module")
 def page(
-    tmp_path_factory: pytest.TempPathFactory, week2: list[Path], camscan: Any, chromium: Any
+    tmp_path_factory: pytest.TempPathFactory, week2: list[Path], swept_html: Any, chromium: Any
 ) -> Path:
-    tmp = tmp_path_factory.mktemp("chart")
-    db = tmp / "h.sqlite3"
-    for n, captures in enumerate(([DEMO], week2, [SADP]), 1):
-        pcaps = [a for p in captures for a in ("--pcap", str(p))]
-        out = tmp / f"run{n}.json"
-        camscan("sweep", "--site", "store-0042", "--db", str(db), "-o", str(out), "-q", *pcaps)
-    html = tmp / "report.html"
-    result = camscan("report", str(tmp / "run3.json"), "--format", "html", "-o", str(html))
-    assert result.returncode == 0, result.stderr
-    return html
+    return swept_html(tmp_path_factory.mktemp("chart"), [[DEMO], week2, [SADP]])
 
 
 def test_the_report_carries_the_sites_runs(page: Path) -> None:
