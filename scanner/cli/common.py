@@ -10,14 +10,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from scanner.cli import process
 from scanner.errors import ExitStatus, ScannerError
 from scanner.output.sanitize import terminal_safe
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from scanner.app import Limits
     from scanner.db import VendorDB
     from scanner.db.types import Policy
@@ -130,12 +130,17 @@ def setup_logging(verbose: int) -> None:
 
 def console(stderr: bool = False) -> Console:
     """A console for human output: the terminal's width (80 when it is not a terminal, or
-    $COLUMNS), no markup, no emoji codes, no highlighting of anything it prints."""
+    $COLUMNS), no markup, no emoji codes, no highlighting of anything it prints; rich is
+    imported here, so a run that prints nothing (-q with -o) never loads it."""
+    from rich.console import Console
+
     return Console(stderr=stderr, highlight=False, markup=False, emoji=False, soft_wrap=False)
 
 
 def say(message: str) -> None:
     """One line on stderr, prefixed with the program name; escape sequences and markup defused."""
+    from rich.text import Text
+
     line = terminal_safe(message, 1000)
     console(stderr=True).print(Text(f"camscan: {line}"), soft_wrap=True)
 

@@ -7,15 +7,15 @@ import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-from rich.console import Console
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from scanner import files
 from scanner.cli import process
 from scanner.cli.common import Format, console
 from scanner.errors import InputError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 STDOUT = "-"
 EXTENSIONS = {
@@ -138,15 +138,17 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def deliver(report: dict[str, Any], chosen: Plan, quiet: bool) -> None:
     """Write the report to every -o file and stdout; the table or a summary for humans."""
-    from scanner.output import render, table
+    from scanner.output import render
 
     for target in chosen.targets:
         files.write_file(Path(target.path), render.encode(_text(report, target.fmt)))
     if chosen.stdout is not None:
         process.write_stdout(_text(report, chosen.stdout))
-    human = console(stderr=chosen.human_on_stderr)
     if quiet:
         return
+    from scanner.output import table  # rich: only for what a person reads
+
+    human = console(stderr=chosen.human_on_stderr)
     if chosen.human_on_stderr:
         table.print_summary_line(report, human)
         table.render_warnings(report, human)
@@ -164,6 +166,8 @@ def _text(report: dict[str, Any], fmt: Format) -> str:
 
 def note(human: Console, message: str) -> None:
     """One defused line of human output."""
+    from rich.text import Text
+
     from scanner.output.sanitize import terminal_safe
 
     human.print(Text(terminal_safe(message, 1000)), soft_wrap=True)

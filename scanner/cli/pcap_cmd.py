@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
 from scanner.cli import outputs
 from scanner.cli.common import (
@@ -116,6 +115,7 @@ class _Progress:
     def __enter__(self) -> Any:
         if not self.enabled:
             return None
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             Progress,

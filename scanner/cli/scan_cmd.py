@@ -7,8 +7,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.text import Text
 
 from scanner.active.settings import PROBES, ScanSettings
 from scanner.active.settings import build as build_settings
@@ -149,6 +147,8 @@ def scan(
     """Actively discover devices on the given targets or the interface's subnets."""
     setup_logging(verbose)
     if not targets and not iface:
+        from rich.text import Text
+
         console(stderr=True).print(Text(HOW_TO_START), soft_wrap=True)
         raise typer.Exit(int(ExitStatus.USAGE))
     settings = build_settings(
@@ -229,6 +229,7 @@ class _ScanProgress:
     def __enter__(self) -> Any:
         if not self.enabled:
             return None
+        from rich.console import Console
         from rich.progress import (
             BarColumn,
             MofNCompleteColumn,

@@ -8,10 +8,9 @@ import sys
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 
 from scanner import files as outfiles
 from scanner.cli import outputs, process
@@ -27,6 +26,9 @@ from scanner.cli.common import (
 )
 from scanner.errors import ExitStatus, InputError
 from scanner.output.sanitize import terminal_safe
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 MAX_REPORT_BYTES = 256 << 20  # a saved report larger than this is not one camscan wrote
 

@@ -10,6 +10,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_FRAMES = 30_000
+# the test modules import their shared helpers (bundled.py) and each other by module name
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def _generator(name: str) -> object:

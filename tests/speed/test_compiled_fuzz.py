@@ -7,19 +7,16 @@ Budgets come from the hypothesis profile (tests/conftest.py): `default` in the n
 
 from __future__ import annotations
 
-import sys
 import tempfile
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from test_compiled_identity import demo_records, pcap_file, pcapng_file, report
 
 from scanner.errors import CaptureFormatError
 from scanner.sources import fast
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_compiled_identity import demo_records, pcap_file, pcapng_file, report  # noqa: E402
 
 RECORDS = demo_records()[:60]
 SEEDS = (pcap_file(RECORDS), pcap_file(RECORDS, ">", nano=True), pcapng_file(RECORDS),
