@@ -44,6 +44,9 @@ _UNSAFE = re.compile(
     "\U000e0001\U000e0020-\U000e007f]"
 )
 _KEEP_BREAKS = frozenset("\t\n\r")
+# The same characters but JSON's own whitespace: json.dumps escapes every C0 control inside a
+# string, so a tab or line break in JSON text is layout, and an indented report has thousands.
+_UNSAFE_IN_JSON = re.compile(_UNSAFE.pattern.replace("\x00-\x1f", "\x00-\x08\x0b\x0c\x0e-\x1f", 1))
 
 
 def _json_escape(match: re.Match[str]) -> str:
@@ -63,7 +66,7 @@ def json_safe(text: str) -> str:
     Only valid inside JSON text, where such characters can occur only within strings (json.dumps
     already escapes C0 controls): the document decodes to exactly the same values.
     """
-    return _UNSAFE.sub(_json_escape, text)
+    return _UNSAFE_IN_JSON.sub(_json_escape, text)
 
 
 def _visible(match: re.Match[str]) -> str:
