@@ -80,8 +80,9 @@ def _detach_stdout() -> None:
 def leave(status: int) -> NoReturn:
     """End the process with `status`: atexit handlers run and stdout and stderr are flushed,
     but the interpreter's teardown (freeing every object and module of the run, tens of ms
-    that nobody waits for) is skipped, unless another thread is still running."""
-    if threading.active_count() > 1:
+    that nobody waits for) is skipped, unless another thread is still running or a profiler,
+    debugger or coverage tracer is attached (they write their results at interpreter exit)."""
+    if threading.active_count() > 1 or sys.gettrace() or sys.getprofile():
         sys.exit(status)
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):

@@ -228,3 +228,17 @@ def test_the_process_ends_without_teardown_yet_runs_atexit_and_flushes_everythin
     report = json.loads(proc.stdout)
     assert (proc.returncode, proc.stderr.decode().splitlines()[-1]) == (1, "atexit ran")
     assert report["summary"]["of_concern"] > 0
+
+
+def test_a_profiler_still_gets_its_results_written(tmp_path: Path) -> None:
+    # cProfile writes its statistics after the program returns, which os._exit would prevent
+    out = tmp_path / "camscan.prof"
+    code = "import sys; from scanner.cli.main import main; sys.argv[0] = 'camscan'; main()"
+    script = tmp_path / "camscan_main.py"
+    script.write_text(code)
+    proc = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-o", str(out), str(script), "--version"],
+        capture_output=True, check=False, timeout=60,
+    )  # fmt: skip
+    assert (proc.returncode, proc.stdout) == (0, f"camscan {__version__}\n".encode())
+    assert out.stat().st_size > 0
