@@ -11,9 +11,10 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from bundled import report
 from hypothesis import given
 from hypothesis import strategies as st
-from test_compiled_identity import demo_records, pcap_file, pcapng_file, report
+from test_compiled_identity import demo_records, pcap_file, pcapng_file
 
 from scanner.errors import CaptureFormatError
 from scanner.sources import fast

@@ -5,15 +5,13 @@ Python reader (damage, a second section, corrupt or oversized blocks) at every k
 
 from __future__ import annotations
 
-import json
-import os
 import struct
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from bundled import DEMO, PCAPS, ROOT
+from bundled import DEMO, PCAPS, ROOT, report
 
 from scanner import app
 from scanner.db import load_db
@@ -21,23 +19,6 @@ from scanner.sources import fast
 from scanner.sources.capture import ReadState, read_records
 
 pytestmark = pytest.mark.usefixtures("compiled")
-
-
-def report(paths: list[Path], pure: bool) -> str:
-    """The findings report with run times pinned, read compiled or pure Python."""
-    old = os.environ.pop(fast.DISABLE_ENV, None)
-    if pure:
-        os.environ[fast.DISABLE_ENV] = "1"
-    try:
-        db = load_db()
-        pol = db.policy("default")
-        run = app.analyse_files(paths, db, pol)
-        run.started = run.finished = 0.0
-        return json.dumps(app.findings(run, db, pol), indent=1, sort_keys=True)
-    finally:
-        os.environ.pop(fast.DISABLE_ENV, None)
-        if old is not None:
-            os.environ[fast.DISABLE_ENV] = old
 
 
 def assert_identical(paths: list[Path]) -> None:

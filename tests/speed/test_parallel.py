@@ -13,11 +13,9 @@ import time
 from pathlib import Path
 
 import pytest
-from bundled import DEMO, PCAPS, ROOT
+from bundled import DEMO, PCAPS, ROOT, report
 
-from scanner import app
-from scanner.db import load_db
-from scanner.sources import fast, parallel
+from scanner.sources import parallel
 
 pytestmark = pytest.mark.usefixtures("compiled")
 
@@ -48,28 +46,11 @@ class Counts:
     here = 0
 
 
-def report(paths: list[Path], jobs: int, pure: bool = False) -> str:
-    """The findings report with run times pinned."""
-    old = os.environ.pop(fast.DISABLE_ENV, None)
-    if pure:
-        os.environ[fast.DISABLE_ENV] = "1"
-    try:
-        db = load_db()
-        pol = db.policy("default")
-        run = app.analyse_files(paths, db, pol, jobs=jobs)
-        run.started = run.finished = 0.0
-        return json.dumps(app.findings(run, db, pol), indent=1, sort_keys=True)
-    finally:
-        os.environ.pop(fast.DISABLE_ENV, None)
-        if old is not None:
-            os.environ[fast.DISABLE_ENV] = old
-
-
 def test_several_captures_at_once(split: Counts) -> None:
-    serial = report(PCAPS, 1)
-    assert report(PCAPS, 2) == serial
+    serial = report(PCAPS, jobs=1)
+    assert report(PCAPS, jobs=2) == serial
     assert split.merged >= len(PCAPS)  # most parts came from the workers
-    assert report(PCAPS, 2, pure=True) == serial  # the fallback reads serially: the same
+    assert report(PCAPS, pure=True, jobs=2) == serial  # the fallback reads serially: the same
 
 
 @pytest.mark.parametrize("per_job", [1, 2, 8, 40])
@@ -77,21 +58,21 @@ def test_one_capture_cut_into_parts(
     split: Counts, monkeypatch: pytest.MonkeyPatch, per_job: int
 ) -> None:
     monkeypatch.setattr(parallel, "PARTS_PER_JOB", per_job)
-    assert report([DEMO], 2) == report([DEMO], 1)
+    assert report([DEMO], jobs=2) == report([DEMO], jobs=1)
     assert split.merged + split.here == min(2 * per_job, DEMO.stat().st_size // 4096)
     assert split.merged >= 2
 
 
 def test_three_jobs_and_a_capture_named_twice(split: Counts) -> None:
     paths = [DEMO, PCAPS[0], DEMO]
-    assert report(paths, 3) == report(paths, 1)
+    assert report(paths, jobs=3) == report(paths, jobs=1)
 
 
 def test_benchmark_samples(split: Counts, monkeypatch: pytest.MonkeyPatch,
                            store_sample: Path, bench_sample: Path) -> None:  # fmt: skip
     monkeypatch.setattr(parallel, "SPLIT_MIN", 1 << 20)
     paths = [store_sample, bench_sample]
-    assert report(paths, 2) == report(paths, 1)
+    assert report(paths, jobs=2) == report(paths, jobs=1)
     assert split.merged >= 4
 
 
@@ -101,8 +82,8 @@ def test_the_damaged_and_hostile_corpus(split: Counts, tmp_path: Path) -> None:
 
     corpus = sorted(make_corpus.build(tmp_path).values())
     for path in corpus:
-        assert report([path], 2) == report([path], 1), path.name
-    assert report(corpus, 2) == report(corpus, 1)
+        assert report([path], jobs=2) == report([path], jobs=1), path.name
+    assert report(corpus, jobs=2) == report(corpus, jobs=1)
     assert split.here > 0  # parts that could not be merged were read here, the same
 
 
@@ -112,19 +93,19 @@ def test_a_failing_worker_costs_speed_not_the_report(
     def broken(*_: object) -> object:
         raise MemoryError
 
-    serial = report([DEMO], 1)
+    serial = report([DEMO], jobs=1)
     monkeypatch.setattr(parallel, "_work", broken)
-    assert report([DEMO], 2) == serial
+    assert report([DEMO], jobs=2) == serial
     assert (split.merged, split.here) == (0, 4)
 
 
 def test_a_worker_that_dies_costs_speed_not_the_report(
     split: Counts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    serial = report([DEMO], 1)
+    serial = report([DEMO], jobs=1)
     monkeypatch.setattr(parallel, "_work", lambda *_: os._exit(9))
     started = time.monotonic()
-    assert report([DEMO], 2) == serial
+    assert report([DEMO], jobs=2) == serial
     assert split.here == 4 and time.monotonic() - started < 30
 
 
@@ -135,14 +116,14 @@ def test_small_inputs_are_read_without_forking(monkeypatch: pytest.MonkeyPatch) 
         raise AssertionError("forked for a small input")
 
     monkeypatch.setattr(multiprocessing, "get_context", refuse)
-    assert report(PCAPS, 2) == report(PCAPS, 1)
+    assert report(PCAPS, jobs=2) == report(PCAPS, jobs=1)
 
 
 def test_a_table_the_serial_run_would_overflow_is_read_here(
     split: Counts, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "MAX_PART_OBSERVATIONS", 3)
-    assert report([DEMO], 2) == report([DEMO], 1)
+    assert report([DEMO], jobs=2) == report([DEMO], jobs=1)
     assert split.here >= 2
 
 

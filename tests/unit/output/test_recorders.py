@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rich.console import Console
+from screens import screen
 
 from scanner.output import actions, csvout, html, markdown, ndjson
-from scanner.output.table import render_table
 from scanner.output.validate import ReportSchemaError, validate_report
 
 HERE = Path(__file__).parent
@@ -43,15 +42,6 @@ def demo_with(**changes: Any) -> dict[str, Any]:
 
 def device(report: dict[str, Any], device_id: str = NVR) -> dict[str, Any]:
     return next(d for d in report["devices"] if d["id"] == device_id)
-
-
-def screen(report: dict[str, Any], width: int) -> str:
-    out = io.StringIO()
-    console = Console(
-        file=out, width=width, color_system=None, markup=False, emoji=False, highlight=False
-    )
-    render_table(report, console)
-    return out.getvalue()
 
 
 def test_nvr_without_poe_evidence_says_its_cameras_may_not_be_visible() -> None:

@@ -8,29 +8,18 @@ the engine does not move these screens; `make golden` rewrites them for review.
 from __future__ import annotations
 
 import copy
-import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from rich.console import Console
+from screens import screen
 
-from scanner.output.table import flow, render_table
+from scanner.output.table import flow
 
 HERE = Path(__file__).parent
 DEMO = json.loads((HERE / "data" / "demo-findings.json").read_text(encoding="utf-8"))
 GOLDEN = HERE / "golden"
 REPLAY = HERE.parents[2] / "tests" / "replay" / "golden" / "demo__store-lan.pcapng.json"
-
-
-def screen(report: dict[str, Any], width: int) -> str:
-    out = io.StringIO()
-    console = Console(
-        file=out, width=width, color_system=None, markup=False, emoji=False, highlight=False
-    )
-    render_table(report, console)
-    return out.getvalue()
 
 
 def test_demo_findings_are_what_the_demo_capture_gives_now(update_golden: bool) -> None:
