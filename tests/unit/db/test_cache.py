@@ -73,13 +73,19 @@ def test_an_unwritable_cache_directory_costs_only_the_parse(tree: Path) -> None:
     assert blocker.read_text() == "a file where the cache directory would be"
 
 
-def test_regexes_the_cache_vouches_for_skip_the_shape_check(tree: Path) -> None:
+def test_regexes_the_cache_vouches_for_skip_the_shape_check(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     where = tree.parent / "db.marshal"
     _rules(tree, where)
-    tables = TomlTables(tree, where)
-    assert tables.hit
-    assert "^App-webs/" in {pattern for pattern, _ in tables.checked}
-    assert tables.checked <= match.checked_regexes()
+    checks: list[str] = []
+    monkeypatch.setattr(match, "risk", lambda pattern, flags=0: checks.append(pattern))
+    monkeypatch.setattr(match, "_CHECKED", set())  # a new process: nothing checked yet
+    load_db_from(tree, cache=where)
+    assert checks == []  # every regex came vouched for by the cache
+    monkeypatch.setattr(match, "_CHECKED", set())
+    load_db_from(tree)  # no cache: each regex is checked
+    assert "^App-webs/" in checks and len(checks) > 100
 
 
 def test_the_cache_lives_in_the_users_cache_directory() -> None:
