@@ -23,6 +23,7 @@ from scanner.errors import InputError, ScannerError
 from scanner.output.csvout import COLUMNS, neutralise, render, top_rules
 from scanner.output.jsonout import dumps, write
 from scanner.output.ndjson import lines
+from scanner.output.sanitize import json_safe
 from scanner.output.table import render_summary_line, render_table
 from scanner.output.validate import ReportSchemaError, load_schema, validate_report
 
@@ -250,9 +251,23 @@ def test_dumps_is_deterministic() -> None:
     assert dumps(_typical()) == dumps(copy.deepcopy(_typical()))
 
 
-def test_dumps_refuses_nan() -> None:
-    with pytest.raises(ValueError, match="Out of range float"):
-        dumps({"confidence": float("nan")})
+def _json_text(report: Any) -> str:
+    return json_safe(json.dumps(report, indent=2, ensure_ascii=False, allow_nan=False)) + "\n"
+
+
+def test_dumps_writes_what_json_writes() -> None:
+    # orjson does the work; its text is json.dumps's, character for character
+    report = _typical()
+    report["devices"][0]["hostname"] = "cam\x00\x1b\x7f\x08\x0c\t\n\"\\/海康😀"
+    report["stats"] = {"big": 2**63 + 5, "weights": [0.0, -0.0, 0.97, 1e-4, 123456.789, 1e16]}
+    assert dumps(report) == _json_text(report)
+
+
+def test_dumps_falls_back_to_json_for_what_orjson_refuses() -> None:
+    # a lone surrogate (undecodable bytes kept by surrogateescape) and a 65-bit integer
+    for odd in ("GoAhead\udcff", 2**65, {1: "non-string key"}):
+        report = {"devices": [{"server": odd}]}
+        assert dumps(report) == _json_text(report)
 
 
 def test_write_leaves_only_the_report(tmp_path: Path) -> None:
