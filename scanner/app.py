@@ -15,21 +15,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scanner.db import VendorDB
-from scanner.db.types import Policy
 from scanner.engine.budget import Budget, Ledger, cap_lines
-from scanner.engine.core import Device, Engine
-from scanner.engine.dispatch import Dispatcher
-from scanner.engine.subnets import Network
 from scanner.errors import CaptureFormatError
-from scanner.model import Observation
-from scanner.sources import fast, parallel
-from scanner.sources.capture import STDIN, ReadState, display_name, read_records
 
+# The engine, the vendor DB and the capture readers are imported where they are used: an active
+# scan sends its first probes before it needs them (scan(early=True) loads them meanwhile).
 if TYPE_CHECKING:
     from scanner.active.run import Progress as ScanProgress
     from scanner.active.run import ScanConfig
     from scanner.active.settings import ScanSettings
+    from scanner.db import VendorDB
+    from scanner.db.types import Policy
+    from scanner.engine.core import Device
+    from scanner.engine.dispatch import Dispatcher
+    from scanner.engine.subnets import Network
+    from scanner.model import Observation
+    from scanner.sources import parallel
+    from scanner.sources.capture import ReadState
 
 log = logging.getLogger(__name__)
 # (index of the input, offset in it as stored or None for a stream, frames of it so far)
@@ -82,6 +84,9 @@ class Session:
     def __init__(
         self, db: VendorDB, policy: Policy, input_name: str = "", limits: Limits | None = None
     ) -> None:
+        from scanner.engine.core import Engine
+        from scanner.engine.dispatch import Dispatcher
+
         limits = limits or Limits()
         self.ledger = Ledger(limits.budget)
         self.engine = Engine(db, policy, self.ledger, limits.local_nets)
@@ -135,6 +140,8 @@ def analyse_files(
     With `jobs` > 1, worker processes read the captures (a large one in parts) and the report is
     the serial one (scanner/sources/parallel.py); where that cannot be ensured, it runs serially.
     """
+    from scanner.sources import parallel
+
     if parallel.available(jobs):
         try:
             return _analyse(paths, db, policy, progress, limits, jobs)
@@ -151,6 +158,9 @@ def _analyse(
     limits: Limits | None,
     jobs: int,
 ) -> Run:
+    from scanner.sources import parallel
+    from scanner.sources.capture import STDIN, ReadState, display_name
+
     run = Run("pcap", [str(p) for p in paths], time.time())
     session = Session(db, policy, limits=limits)
     names = ["stdin" if str(p) == STDIN else p.name for p in paths]
@@ -197,6 +207,9 @@ def _replay(
     index: int = 0,
     workers: parallel.Readers | None = None,
 ) -> None:
+    from scanner.sources import fast
+    from scanner.sources.capture import read_records
+
     if workers is not None and workers.replay(index, path, state, dispatcher, _at(progress, index)):
         return  # read in worker processes, merged here
     if fast.replay(path, state, dispatcher, _at(progress, index)):
@@ -280,16 +293,18 @@ def scan_config(
 
 def scan(
     config: ScanConfig,
-    db: VendorDB,
-    policy: Policy,
+    load: Callable[[], tuple[VendorDB, Policy]],
     progress: ScanProgress | None = None,
     limits: Limits | None = None,
+    early: bool = False,
 ) -> Run:
     """Scan `config.targets` from `config.interface`; every frame goes through one session.
 
-    The interface's subnets are the LAN: an answer from outside them is a remote device.
+    `load` gives the vendor DB and policy. With `early` it runs in a worker thread while the
+    first probes go out (a scan waits a second for SSDP's answers anyway); the caller passes
+    `early` only when the load cannot fail (scanner.db.cache.loads_cleanly). The interface's
+    subnets are the LAN: an answer from outside them is a remote device.
     """
-    from scanner.active import banners
     from scanner.active.run import Scan, ScanOutcome, run_scan
     from scanner.sources.live import FrameSink
     from scanner.sources.pcapng import PcapNgWriter
@@ -299,20 +314,29 @@ def scan(
     run = Run("scan", specs, time.time(), details=details)
     limits = limits or Limits()
     own = tuple(n.network for n in config.networks)
-    session = Session(
-        db, policy, f"live:{config.interface}", Limits(limits.budget, limits.local_nets + own)
-    )
     writer = (
         PcapNgWriter(config.pcap_out, config.interface, "camscan scan") if config.pcap_out else None
     )
-    sink = FrameSink(session.dispatcher.frame, writer)
-    # a path that a fingerprint reads as a client's request is evidence about the server asked:
-    # camscan's own request for it would count as evidence, so it is never asked
-    paths = tuple(
-        p for p in banners.HTTP_PATHS if db.match("http_request", f"GET {p}", None) is None
-    )
-    active = Scan(config, sink, paths, progress)
-    session.observer = active.observe
+    sink = FrameSink(None, writer)
+    sessions: list[Session] = []
+
+    def prepare() -> tuple[Callable[[int, float, bytes], None], tuple[str, ...]]:
+        from scanner.active import banners
+
+        db, policy = load()
+        session = Session(
+            db, policy, f"live:{config.interface}", Limits(limits.budget, limits.local_nets + own)
+        )
+        session.observer = active.observe
+        sessions.append(session)
+        # a path that a fingerprint reads as a client's request is evidence about the server
+        # asked: camscan's own request for it would count as evidence, so it is never asked
+        paths = tuple(
+            p for p in banners.HTTP_PATHS if db.match("http_request", f"GET {p}", None) is None
+        )
+        return session.dispatcher.frame, paths
+
+    active = Scan(config, sink, prepare, progress, early)
     try:
         outcome = run_scan(active)
     except KeyboardInterrupt:
@@ -321,11 +345,15 @@ def scan(
     finally:
         if writer is not None:
             writer.close()
+    if not sessions:  # Ctrl-C came before the engine was loaded
+        prepare()
+    if sink.frame is None:  # ... or before frames flowed to it
+        sink.attach(sessions[0].dispatcher.frame)
     run.warnings[:0] = outcome.warnings
     run.capabilities = outcome.capabilities
     run.details["phases"] = outcome.phases
     run.stats = {"targets": len(config.targets)}
-    return session.close(run, sink.frames, sink.octets)
+    return sessions[0].close(run, sink.frames, sink.octets)
 
 
 def findings(run: Run, db: VendorDB, policy: Policy) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from scanner.active.targets import Targets, interface_mac
 from scanner.decoders import dhip, dns, sadp, wsd
 from scanner.errors import RuntimeFailure
 from scanner.model import Kind, Observation
-from scanner.sources.live import FrameSink, RawCapture, open_raw
+from scanner.sources.live import FrameHandler, FrameSink, RawCapture, open_raw
 from scanner.wire import LT_ETHERNET, LT_RAW
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,8 @@ KERNEL_RETRY = 1.0  # the kernel asks again for an unresolved neighbour after 1 
 FINAL_SETTLE = 0.02  # lets the last frames of closed connections reach the capture (a LAN: < 1 ms)
 
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
+# Loads the engine the frames go to: its frame handler, and the HTTP paths the scan may ask.
+Prepare = Callable[[], tuple[FrameHandler, tuple[str, ...]]]
 
 MAX_OUTSIDE_WARNINGS = 32  # warning lines naming off-subnet responders; the rest are counted
 
@@ -101,9 +103,12 @@ class Scan:
         self,
         config: ScanConfig,
         sink: FrameSink,
-        http_paths: tuple[str, ...],
+        prepare: Prepare,
         progress: Progress | None = None,
+        early: bool = False,
     ) -> None:
+        """With `early`, `prepare` runs in a worker thread while the first probes go out (the
+        caller has made sure it cannot fail); otherwise it runs before anything is sent."""
         self.config = config
         self.settings = config.settings
         self.probes = config.probes
@@ -129,7 +134,13 @@ class Scan:
         self.phases: dict[str, dict[str, int]] = {}
         self.warnings: list[str] = []
         self.capabilities: dict[str, bool] = {"root": os.geteuid() == 0}
-        self.http_paths = http_paths
+        self.prepare = prepare
+        self.early = early
+        self.http_paths: tuple[str, ...] = ()
+        # set once frames reach the engine: until then no socket is read (the kernel holds what
+        # arrives) and no host is checked
+        self.ready = asyncio.Event()
+        self.wiring: tuple[FrameHandler, tuple[str, ...]] | None = None
         self.started = _now()
 
     # -- frames and observations ----------------------------------------------------------
@@ -178,6 +189,19 @@ class Scan:
             if now >= end:
                 return
             await asyncio.sleep(end - now)
+
+    async def attach(self) -> None:
+        """Frames flow to the engine once it is loaded (in a worker thread when early)."""
+        if self.wiring is None:
+            loop = asyncio.get_running_loop()
+            self.wiring = await loop.run_in_executor(None, self.prepare)
+            log.info("engine loaded %.2f s into the scan, while the first probes went out",
+                     _now() - self.started)  # fmt: skip
+        frame, self.http_paths = self.wiring
+        self.sink.attach(frame)
+        if self.capture is not None:
+            asyncio.get_running_loop().add_reader(self.capture.fileno(), self.capture.drain)
+        self.ready.set()
 
     # -- ARP --------------------------------------------------------------------------------
     async def arp_sweep(self) -> None:
@@ -303,8 +327,6 @@ class Scan:
         sends = [s for s in self._discovery_probes() if s[0] in families]
         stats = self.phases.setdefault("discovery", {"sent": 0, "answered": 0})
         loop = asyncio.get_running_loop()
-        for ep in endpoints.values():
-            loop.add_reader(ep.sock.fileno(), ep.drain)
         try:
             for n, (_family, key, payload, dst, dport) in enumerate(sends, 1):
                 sender = endpoints.get(key) or endpoints["any"]
@@ -316,8 +338,12 @@ class Scan:
                         self.synth(LT_RAW, packet)
                 self.progress("discovery", n, len(sends))
             self.probes_sent.set()
+            sent = _now()
+            await self.ready.wait()
+            for ep in endpoints.values():
+                loop.add_reader(ep.sock.fileno(), ep.drain)
             floor = max(DISCOVERY_FLOOR[f] for f in families)
-            await self.window(_now(), floor, lambda: self.last_answer, DISCOVERY_SETTLE)
+            await self.window(sent, floor, lambda: self.last_answer, DISCOVERY_SETTLE)
             log.info("discovery window closed %.2f s into the scan, %d responders",
                      _now() - self.started, len(self.responders))  # fmt: skip
         finally:
@@ -379,6 +405,7 @@ class Scan:
         ports stay silent holds as many workers as it has ports, each for --connect-timeout,
         and never the scan.
         """
+        await self.ready.wait()
         stats = self.phases.setdefault("tcp", {"hosts": 0, "open": 0, "banners": 0})
         if "tcp" not in self.probes:
             del self.phases["tcp"]
@@ -486,8 +513,7 @@ async def _run(scan: Scan) -> None:
     raw = open_raw(config.interface) if config.raw else None
     scan.capabilities["raw_capture"] = scan.capabilities["arp_sweep"] = raw is not None
     if raw is not None:
-        scan.capture = RawCapture(raw, scan.sink)
-        loop.add_reader(raw.fileno(), scan.capture.drain)
+        scan.capture = RawCapture(raw, scan.sink)  # read from once the engine is attached
     else:
         scan.warnings.append(
             "no raw-socket privileges: no ARP sweep and no passive capture (other hosts' "
@@ -499,7 +525,7 @@ async def _run(scan: Scan) -> None:
         tcp = asyncio.create_task(scan.tcp_phase())
         try:
             async with asyncio.timeout(bound):
-                await asyncio.gather(scan.arp_sweep(), scan.discovery())
+                await asyncio.gather(scan.attach(), scan.arp_sweep(), scan.discovery())
                 scan.close_queue()
                 await tcp
         except TimeoutError:
@@ -523,6 +549,8 @@ async def _run(scan: Scan) -> None:
 
 def run_scan(scan: Scan) -> ScanOutcome:
     """Run the scan to its end (or its overall bound); the sink has seen every frame."""
+    if not scan.early:
+        scan.wiring = scan.prepare()
     asyncio.run(_run(scan))
     config = scan.config
     outside = [ip for ip in sorted(scan.responders, key=_ip_key) if ip not in config.targets]

@@ -157,18 +157,24 @@ def scan(
         listen_window=listen_window, max_duration=max_duration,
     )  # fmt: skip
     from scanner import app
+    from scanner.db.cache import loads_cleanly
 
     bounds = limits(max_memory, local_net)
     chosen = outputs.plan(output, fmt, refuse=[pcap_out] if pcap_out else [])
-    db, pol = load_policy(policy)
+    # the vendor DB loads while the first probes go out when its parse cache shows that it
+    # loads cleanly with this policy; otherwise its errors come before anything is sent
+    early = loads_cleanly(policy)
+    if not early:
+        load_policy(policy)
     config = app.scan_config(
         targets or [], iface, allow_large, settings, pcap_out=pcap_out, raw=not no_raw
     )
     try:
         with _ScanProgress(quiet) as progress:
-            run = app.scan(config, db, pol, progress, bounds)
+            run = app.scan(config, lambda: load_policy(policy), progress, bounds, early)
     except OSError as exc:
         raise RuntimeFailure(f"scan failed: {exc}") from None
+    db, pol = load_policy(policy)  # loaded once per process: this is the scan's
     _finish(app.findings(run, db, pol), run.interrupted, chosen, quiet, fail_on)
 
 

@@ -13,6 +13,7 @@ missing, stale, unreadable or unwritable costs only the parse.
 from __future__ import annotations
 
 import contextlib
+import importlib.resources
 import logging
 import marshal
 import os
@@ -39,6 +40,37 @@ def cache_dir(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
     return base / "camscan"
+
+
+def package_root() -> Traversable:
+    """The vendor_db folder installed with the package."""
+    try:
+        return importlib.resources.files("vendor_db")
+    except NotADirectoryError:
+        # An editable install made before vendor_db/__init__.py existed exposes vendor_db as a
+        # namespace package with a placeholder path entry; its real folder is still on __path__.
+        import vendor_db
+
+        for entry in vendor_db.__path__:
+            if Path(entry).is_dir():
+                return Path(entry)
+        raise
+
+
+def loads_cleanly(policy: str, root: Traversable | None = None, cache: Path | None = None) -> bool:
+    """True when the cache (default: cache_file(root)) shows that the vendor_db at `root`
+    (default: the packaged one) loaded and validated from exactly its current files and defines
+    `policy`: loading it then cannot fail, so an active scan may send its first probes while
+    it loads."""
+    root = package_root() if root is None else root
+    tables = TomlTables(root, cache_file(root) if cache is None else cache)
+    if not tables.hit:
+        return False
+    try:
+        policies = tables.load(root / "policies.toml").get("policy")
+    except (OSError, ValueError):
+        return False
+    return isinstance(policies, dict) and policy in policies
 
 
 def cache_file(root: Traversable, env: Mapping[str, str] | None = None) -> Path:

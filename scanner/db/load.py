@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import re
 from collections.abc import Callable, Mapping, Sequence
 from importlib.resources.abc import Traversable
@@ -12,7 +11,7 @@ from types import MappingProxyType
 from typing import Any
 
 from scanner.db.advisories import advisories_for, parse_advisories
-from scanner.db.cache import TomlTables, cache_file
+from scanner.db.cache import TomlTables, cache_file, package_root
 from scanner.db.match import (
     Entry,
     Vocab,
@@ -166,22 +165,8 @@ def load_db() -> VendorDB:
     """The packaged vendor_db, loaded and validated once per process (its parse kept in the
     user's cache between runs); the OUI registry that `camscan db update-oui` put in the user's
     data directory outranks the bundled one unless the bundled one is newer."""
-    root = _package_root()
+    root = package_root()
     return load_db_from(root, user_registry(), cache_file(root))
-
-
-def _package_root() -> Traversable:
-    try:
-        return importlib.resources.files("vendor_db")
-    except NotADirectoryError:
-        # An editable install made before vendor_db/__init__.py existed exposes vendor_db as a
-        # namespace package with a placeholder path entry; its real folder is still on __path__.
-        import vendor_db
-
-        for entry in vendor_db.__path__:
-            if Path(entry).is_dir():
-                return Path(entry)
-        raise
 
 
 def load_db_from(

@@ -8,7 +8,7 @@ import logging
 import socket
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from scanner.errors import RuntimeFailure
 from scanner.sources.pcapng import PcapNgWriter
@@ -25,14 +25,22 @@ MAX_FRAME = 262144
 DRAIN_BATCH = 512  # frames per wake-up, so a flood cannot starve the probes
 
 
+FrameHandler = Callable[[int, float, bytes], None]
+
+
 @dataclass(slots=True)
 class FrameSink:
-    """Counts each frame, writes it to --pcap-out and hands it to `frame` (the dispatcher's)."""
+    """Counts each frame, writes it to --pcap-out and hands it to `frame` (the dispatcher's).
 
-    frame: Callable[[int, float, bytes], None]
+    Without a handler yet (an active scan whose engine is still loading) frames wait in order
+    in `pending` until attach(); only the scan's own probes arrive then, so they are few.
+    """
+
+    frame: FrameHandler | None
     writer: PcapNgWriter | None = None
     frames: int = 0
     octets: int = 0
+    pending: list[tuple[int, float, bytes]] = field(default_factory=list)
 
     def __call__(self, linktype: int, ts: float, data: bytes, comment: str = "") -> None:
         """Take one frame."""
@@ -40,7 +48,17 @@ class FrameSink:
         self.octets += len(data)
         if self.writer is not None:
             self.writer.write(linktype, ts, data, comment)
-        self.frame(linktype, ts, data)
+        if self.frame is None:
+            self.pending.append((linktype, ts, data))
+        else:
+            self.frame(linktype, ts, data)
+
+    def attach(self, frame: FrameHandler) -> None:
+        """Hand every waiting frame to `frame`, then each frame as it comes."""
+        self.frame = frame
+        waiting, self.pending = self.pending, []
+        for linktype, ts, data in waiting:
+            frame(linktype, ts, data)
 
 
 def open_raw(iface: str) -> socket.socket | None:

@@ -64,7 +64,7 @@ def collect(spec: SourceSpec, policy: str) -> dict[str, Any]:
         run = app.listen(spec.iface, seconds, db, pol)
     else:
         config = app.scan_config(spec.targets, spec.iface, spec.allow_large, spec.scan)
-        run = app.scan(config, db, pol)
+        run = app.scan(config, lambda: (db, pol))
     if run.interrupted:
         raise KeyboardInterrupt  # a sweep cut short by Ctrl-C is not a run: nothing is recorded
     return app.findings(run, db, pol)

@@ -32,11 +32,15 @@ class NetnsPair:
     device_ip: str
     request_logs: tuple[Path, ...]
 
-    def camscan(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
-        """Run camscan inside the scanner namespace."""
+    def camscan(
+        self, *args: str, timeout: float = 120, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """Run camscan inside the scanner namespace (in `env`, default this environment)."""
         code = "from scanner.cli.main import main; main()"
         argv = ["ip", "netns", "exec", self.scanner_ns, sys.executable, "-c", code, *args]
-        return subprocess.run(argv, capture_output=True, text=True, timeout=timeout, check=False)
+        return subprocess.run(
+            argv, capture_output=True, text=True, timeout=timeout, check=False, env=env
+        )
 
 
 def _ip(*args: str) -> None:

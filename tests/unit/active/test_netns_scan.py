@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import time
@@ -91,6 +92,31 @@ def test_requests_carry_no_credentials_and_only_read(raw_scan: Path, netns_pair:
     assert requests
     assert [r for r in requests if b"authorization" in r.lower()] == []
     assert set(http) <= {b"GET"}
+
+
+def test_the_engine_loads_while_the_first_probes_go_out_once_the_db_is_known_good(
+    netns_pair: NetnsPair, tmp_path: Path
+) -> None:
+    # A fresh parse cache: the first scan loads the vendor DB before it sends anything (a broken
+    # DB must fail before any packet); the cache of that clean load lets the second load it in a
+    # worker thread while its first probes go out. Both find exactly the same.
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    found, loaded_early = [], []
+    for n in (1, 2):
+        out = tmp_path / f"report{n}.json"
+        result = netns_pair.camscan(
+            "scan", "--iface", netns_pair.scanner_if, "-o", str(out), "-v", *FAST, env=env
+        )
+        assert result.returncode == 0, result.stderr
+        loaded_early.append("while the first probes went out" in result.stderr)
+        devices = json.loads(out.read_text())["devices"]
+        found.append([(d["id"], d["verdict"], d["model"], d["serial"], sorted(d["ips"]),
+                       sorted(e["rule"] for e in d["evidence"])) for d in devices])  # fmt: skip
+    assert loaded_early == [False, True]
+    assert found[0] == found[1]
+    assert summary({"devices": json.loads((tmp_path / "report2.json").read_text())["devices"]}) == (
+        expected(netns_pair)
+    )
 
 
 def test_scan_without_raw_sockets_finds_the_camera(netns_pair: NetnsPair, tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ SCANNER = "10.77.0.2/24"
 @pytest.fixture
 def scan() -> Scan:
     config = ScanConfig(parse_targets(["10.77.0.0/24"]), "lo", (IPv4Interface(SCANNER),))
-    return Scan(config, FrameSink(lambda linktype, ts, data: None), ())
+    return Scan(config, FrameSink(None), lambda: (lambda *_: None, ()))
 
 
 def sadp_reply(src_mac: str, src_ip: str, stated_mac: str, stated_ip: str) -> Observation:

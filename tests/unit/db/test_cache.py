@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from scanner.db import cache, load_db_from, match
-from scanner.db.cache import TomlTables, cache_dir, cache_file
+from scanner.db.cache import TomlTables, cache_dir, cache_file, loads_cleanly
 from scanner.errors import DatabaseError
 
 Edit = Callable[[Path, str, str], None]
@@ -31,6 +31,23 @@ def test_a_second_load_reads_the_cache_and_gives_the_same_database(tree: Path) -
     assert TomlTables(tree, where).hit
     assert _rules(tree, where) == cold
     assert len(cold) > 100
+
+
+def test_only_a_cache_of_a_clean_load_of_these_files_vouches_for_the_next(
+    tree: Path, edit: Edit
+) -> None:
+    # an active scan sends its first probes while the database loads only on this word
+    where = tree.parent / "db.marshal"
+    assert not loads_cleanly("default", tree, where)  # never loaded: its errors come first
+    load_db_from(tree, cache=where)
+    assert loads_cleanly("default", tree, where)
+    assert loads_cleanly("prc-nil-video", tree, where)
+    assert not loads_cleanly("nosuch", tree, where)  # an unknown policy is an error
+    edit(tree / "policies.toml", '"hytera"]\nmin_confidence = 0.5', '"hytera"]\nmin_confidence = 5')
+    assert not loads_cleanly("default", tree, where)  # the edited file has not loaded yet
+    with pytest.raises(DatabaseError, match="min_confidence"):
+        load_db_from(tree, cache=where)
+    assert not loads_cleanly("default", tree, where)  # nor does a failed load vouch for it
 
 
 def test_an_edited_rule_of_the_same_length_is_read_from_its_file(tree: Path, edit: Edit) -> None:

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scanner.db import load_db, load_db_from, verify
+from scanner.db import load_db, load_db_from
 from scanner.db.regex_safety import MATCH_LIMIT, risk, trial
+from scanner.db.verify import verify
 from scanner.errors import DatabaseError
 
 Edit = Callable[[Path, str, str], None]

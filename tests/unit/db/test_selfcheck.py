@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scanner.db import load_db, verify
+from scanner.db import load_db
+from scanner.db.verify import verify
 
 
 def test_packaged_database_passes_its_own_checks() -> None:

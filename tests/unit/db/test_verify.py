@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from scanner.db import load_db_from, verify
+from scanner.db import load_db_from
+from scanner.db.verify import verify
 
 Edit = Callable[[Path, str, str], None]
 RULE = "rtsp_server: rule 'dahua.rtsp_server.dahua'"

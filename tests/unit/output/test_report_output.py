@@ -258,7 +258,7 @@ def _json_text(report: Any) -> str:
 def test_dumps_writes_what_json_writes() -> None:
     # orjson does the work; its text is json.dumps's, character for character
     report = _typical()
-    report["devices"][0]["hostname"] = "cam\x00\x1b\x7f\x08\x0c\t\n\"\\/海康😀"
+    report["devices"][0]["hostname"] = 'cam\x00\x1b\x7f\x08\x0c\t\n"\\/海康😀'
     report["stats"] = {"big": 2**63 + 5, "weights": [0.0, -0.0, 0.97, 1e-4, 123456.789, 1e16]}
     assert dumps(report) == _json_text(report)
 
