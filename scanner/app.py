@@ -336,7 +336,16 @@ def scan(
         )
         return session.dispatcher.frame, paths
 
-    active = Scan(config, sink, prepare, progress, early)
+    def rehearse() -> None:
+        # what the end of the scan needs, done while it waits: the OUI registry read, and the
+        # report built and written once for an empty run (its code loaded and warm)
+        from scanner.output.render import render
+
+        engine = sessions[0].engine
+        engine.db.load_oui()
+        render(findings(Run("scan", [], time.time()), engine.db, engine.policy), "json")
+
+    active = Scan(config, sink, prepare, progress, early, rehearse)
     try:
         outcome = run_scan(active)
     except KeyboardInterrupt:

@@ -106,9 +106,12 @@ class Scan:
         prepare: Prepare,
         progress: Progress | None = None,
         early: bool = False,
+        idle: Callable[[], None] | None = None,
     ) -> None:
         """With `early`, `prepare` runs in a worker thread while the first probes go out (the
-        caller has made sure it cannot fail); otherwise it runs before anything is sent."""
+        caller has made sure it cannot fail); otherwise it runs before anything is sent. `idle`
+        runs in a worker thread once the engine is attached: work the end of the scan would
+        otherwise wait for, done while the scan waits for answers."""
         self.config = config
         self.settings = config.settings
         self.probes = config.probes
@@ -136,6 +139,7 @@ class Scan:
         self.capabilities: dict[str, bool] = {"root": os.geteuid() == 0}
         self.prepare = prepare
         self.early = early
+        self.idle = idle
         self.http_paths: tuple[str, ...] = ()
         # set once frames reach the engine: until then no socket is read (the kernel holds what
         # arrives) and no host is checked
@@ -193,15 +197,21 @@ class Scan:
     async def attach(self) -> None:
         """Frames flow to the engine once it is loaded (in a worker thread when early)."""
         if self.wiring is None:
+            # the loader holds the interpreter most of the time it runs: the discovery probes,
+            # whose answers take longest, leave before it starts
+            await self.probes_sent.wait()
             loop = asyncio.get_running_loop()
             self.wiring = await loop.run_in_executor(None, self.prepare)
             log.info("engine loaded %.2f s into the scan, while the first probes went out",
                      _now() - self.started)  # fmt: skip
         frame, self.http_paths = self.wiring
         self.sink.attach(frame)
+        loop = asyncio.get_running_loop()
         if self.capture is not None:
-            asyncio.get_running_loop().add_reader(self.capture.fileno(), self.capture.drain)
+            loop.add_reader(self.capture.fileno(), self.capture.drain)
         self.ready.set()
+        if self.idle is not None:
+            await loop.run_in_executor(None, _quietly, self.idle)
 
     # -- ARP --------------------------------------------------------------------------------
     async def arp_sweep(self) -> None:
@@ -562,6 +572,14 @@ def run_scan(scan: Scan) -> ScanOutcome:
             "subnets answered discovery (see the report's devices)"
         )
     return ScanOutcome(scan.warnings, scan.capabilities, scan.phases)
+
+
+def _quietly(work: Callable[[], None]) -> None:
+    """Run work done ahead of need; a failure recurs, and is reported, where it is needed."""
+    try:
+        work()
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        log.debug("work ahead of need failed: %s", exc)
 
 
 def _ip_key(ip: str) -> tuple[int, str]:

@@ -133,6 +133,10 @@ class VendorDB:
             weight=found.rule.weight,
         )
 
+    def load_oui(self) -> None:
+        """Read the OUI registry now rather than at the first lookup (DatabaseError if broken)."""
+        self._oui_index.load()
+
     def oui_blocks(self) -> Blocks:
         """The registry in use: bits -> prefix -> organisation."""
         return self._oui_index.blocks()

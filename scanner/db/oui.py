@@ -136,6 +136,10 @@ class OuiIndex:
                 return digits[:width], bits, _defused(fields[2])
         return None
 
+    def load(self) -> None:
+        """Read the registry now rather than at the first lookup."""
+        self._sorted_rows()
+
     def lookup(self, mac: str) -> tuple[str, int, str] | None:
         """(prefix, bits, organisation) of the longest registered block holding a global MAC."""
         digits = normalise_mac(mac)
