@@ -30,15 +30,16 @@ from scanner.cli.common import (
 )
 from scanner.errors import ExitStatus, RuntimeFailure
 
+_D = ScanSettings()
 HOW_TO_START = (
     "camscan scan needs something to scan; it sends nothing on its own.\n"
     "  camscan scan --iface eth0             scan the subnets of eth0\n"
     "  camscan scan 10.0.0.0/24              scan a CIDR (also ranges 10.0.0.5-10.0.0.20, hosts)\n"
     "  camscan scan 10.0.0.0/24 --iface eth0 scan a CIDR, discovery on eth0\n"
-    "Defaults are gentle: at most 400 broadcast/multicast frames/s (--rate), 2000 TCP\n"
-    "connection attempts/s (--tcp-rate), 256 connections at once (--concurrency)."
+    f"Defaults are gentle: at most {_D.rate:g} broadcast/multicast frames/s (--rate), "
+    f"{_D.tcp_rate:g} TCP\nconnection attempts/s (--tcp-rate), {_D.concurrency} connections "
+    "at once (--concurrency)."
 )
-_D = ScanSettings()
 PORTS_TEXT = ",".join(map(str, _D.ports))
 
 PcapOutOpt = Annotated[
