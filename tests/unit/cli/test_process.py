@@ -48,6 +48,36 @@ def test_short_help_works_without_python_type_names(cli: Cli, argv: list[str]) -
     assert max(len(line) for line in text.splitlines()) <= 80
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [[*c, "-h"] for c in COMMANDS + [["estate"], ["estate", "init"], ["sync"]]]
+    + [
+        ["pcap", "x.pcap", "--nope"],
+        ["scan", "--rate", "0"],
+        ["db", "nosuch"],
+        ["nosuch"],
+        ["-V"],
+        ["--help"],
+    ],  # fmt: skip
+)
+def test_the_command_alone_answers_as_the_whole_application(argv: list[str]) -> None:
+    # each start builds only the command it runs (for_command); help, usage errors and the
+    # exit status must be exactly what the application with every command gives
+    from typer.testing import CliRunner
+
+    from scanner.cli.main import app, for_command
+
+    def answer(application: object) -> tuple[int, str]:
+        result = CliRunner().invoke(application, argv, env={"COLUMNS": "100"})  # type: ignore[arg-type]
+        return result.exit_code, result.output
+
+    alone = for_command(argv)
+    assert len(alone.registered_commands) + len(alone.registered_groups) == (
+        1 if argv[0] not in {"nosuch", "-V", "--help", "-h"} else 10
+    )
+    assert answer(alone) == answer(app)
+
+
 def test_typer_is_pinned_to_a_range_and_the_installed_one_is_in_it() -> None:
     # help and option parsing change between typer's minor releases: the help tests above ran
     # on this range only
