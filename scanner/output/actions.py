@@ -114,11 +114,6 @@ def confirm_line(device: Device) -> str:
     )
 
 
-def recorders(devices: Iterable[Device]) -> list[Device]:
-    """Recorders (NVR, DVR) of concern: the cameras on their channels may not be on this LAN."""
-    return [d for d in devices if d["verdict"] == "concern" and d["kind"] in RECORDER_KINDS]
-
-
 def recorder_note(device: Device) -> str:
     """For a recorder of concern, what is known of its cameras, e.g. "NVR with 8 channels and 8
     PoE ports (by its model number) — cameras on its PoE ports are not visible on this LAN";
