@@ -144,8 +144,11 @@ def test_jobs_is_checked_and_an_unreadable_capture_keeps_its_exit_code(tmp_path:
     assert b"Traceback" not in outcomes[0][1]
 
 
+# A background job (as a test run under nohup or `&` can be) starts with SIGINT ignored and its
+# children inherit that; a camscan started from a terminal, the case tested, has the default.
 PRELUDE = """\
-import os, time
+import os, signal, time
+signal.signal(signal.SIGINT, signal.default_int_handler)
 from scanner.sources import parallel
 parallel.SPLIT_MIN, parallel.MIN_PARALLEL = 4096, 0
 real = parallel._work

@@ -163,9 +163,11 @@ def test_ctrl_c_while_reading_writes_the_partial_report_and_exits_130(tmp_path: 
     fifo = tmp_path / "capture.pcapng"
     os.mkfifo(fifo)
     out = tmp_path / "partial.json"
+    # as started from a terminal: SIGINT handled even when this test runs as a background job
+    code = "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from scanner.cli.main import main; main()", "pcap", str(fifo),
-         "-o", str(out), "-q"],
+        [sys.executable, "-c", code + "from scanner.cli.main import main; main()", "pcap",
+         str(fifo), "-o", str(out), "-q"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
         env={**os.environ, "PYTHONPATH": str(REPO)},
     )  # fmt: skip
