@@ -7,6 +7,7 @@ import copy
 import csv
 import io
 import json
+import random
 import sys
 import unicodedata
 from pathlib import Path
@@ -66,3 +67,19 @@ def test_csv_shows_them_as_visible_escapes() -> None:
 
 def test_printable_keeps_tabs_and_line_breaks() -> None:
     assert printable("a\tb\nc\r\u202ed") == "a\tb\nc\r\\u202ed"
+
+
+def test_json_safe_escapes_exactly_what_one_regex_pass_would() -> None:
+    # the fast path (printable ASCII dropped in C, each unsafe character left replaced) and the
+    # regex pass it stands for give the same text, for few and for many distinct characters
+    from scanner.output.sanitize import _UNSAFE_IN_JSON, _json_escape
+
+    unsafe = [*map(chr, [*range(0x00, 0x20), 0x7F, 0x85, 0x9F, 0xAD, 0x200E, 0x2028, 0x202E,
+                         0x2066, 0xFEFF, 0xE0041, 0x110BD])]  # fmt: skip
+    safe = ["a", " ", "\t", "\n", "\r", "é", "海", "😀", "\udcff", '\\"', "—"]
+    rng = random.Random(13)
+    for distinct in (0, 1, 3, 16, 17, len(unsafe)):
+        chosen = rng.sample(unsafe, distinct)
+        for _ in range(20):
+            text = "".join(rng.choice(safe + chosen) for _ in range(rng.randrange(1, 200)))
+            assert json_safe(text) == _UNSAFE_IN_JSON.sub(_json_escape, text), repr(text)
