@@ -337,12 +337,15 @@ def scan(
         return session.dispatcher.frame, paths
 
     def rehearse() -> None:
-        # what the end of the scan needs, done while it waits: the OUI registry read, and the
-        # report built and written once for an empty run (its code loaded and warm)
+        # what the end of the scan needs, done while it waits: the OUI registry and the recorder
+        # model tables read, and the report built and written once for an empty run
+        from scanner.db import channels
         from scanner.output.render import render
 
         engine = sessions[0].engine
         engine.db.load_oui()
+        for table in channels.GROUPS:
+            channels.rules(table)
         render(findings(Run("scan", [], time.time()), engine.db, engine.policy), "json")
 
     active = Scan(config, sink, prepare, progress, early, rehearse)
