@@ -196,17 +196,16 @@ class Scan:
 
     async def attach(self) -> None:
         """Frames flow to the engine once it is loaded (in a worker thread when early)."""
+        loop = asyncio.get_running_loop()
         if self.wiring is None:
             # the loader holds the interpreter most of the time it runs: the discovery probes,
             # whose answers take longest, leave before it starts
             await self.probes_sent.wait()
-            loop = asyncio.get_running_loop()
             self.wiring = await loop.run_in_executor(None, self.prepare)
             log.info("engine loaded %.2f s into the scan, while the first probes went out",
                      _now() - self.started)  # fmt: skip
         frame, self.http_paths = self.wiring
         self.sink.attach(frame)
-        loop = asyncio.get_running_loop()
         if self.capture is not None:
             loop.add_reader(self.capture.fileno(), self.capture.drain)
         self.ready.set()

@@ -21,7 +21,7 @@ def dumps(report: Mapping[str, Any]) -> str:
     bidi and line-separator characters are \\u escapes (the values are unchanged).
 
     orjson writes the same text as json.dumps(indent=2, ensure_ascii=False) a twentieth of the
-    time (a 250-device scan: ~45 -> ~3 ms), except that a float below 1e-4 is spelt 0.00001
+    time (a 250-device scan: 12.6 -> 0.8 ms), except that a float below 1e-4 is spelt 0.00001
     rather than 1e-05 (the same number); what orjson refuses (a lone surrogate kept from
     undecodable bytes, an integer beyond 64 bits, a non-string key) goes through json."""
     try:

@@ -53,13 +53,6 @@ _PLAIN_ASCII = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _REPLACE_AT_MOST = 16  # distinct unsafe characters replaced one by one; more: one regex pass
 
 
-def _json_escape(match: re.Match[str]) -> str:
-    ch = match.group()
-    if ch in _KEEP_BREAKS:
-        return ch  # JSON's own whitespace: json.dumps never leaves one raw inside a string
-    return _json_code(ch)
-
-
 def _json_code(ch: str) -> str:
     """The JSON escape of one character (a surrogate pair beyond the BMP)."""
     code = ord(ch)
@@ -83,7 +76,7 @@ def json_safe(text: str) -> str:
         return text
     found = set(_UNSAFE_IN_JSON.findall(rest.decode("utf-8", "surrogatepass")))
     if len(found) > _REPLACE_AT_MOST:
-        return _UNSAFE_IN_JSON.sub(_json_escape, text)
+        return _UNSAFE_IN_JSON.sub(lambda found: _json_code(found.group()), text)
     for ch in found:
         text = text.replace(ch, _json_code(ch))
     return text
