@@ -102,6 +102,7 @@ class Engine:
         self.evidence.add(
             (subject, match.rule.id, obs.value),
             lambda: Evidence(match.rule, obs.value, dict(match.claims), obs.meta, obs.truncated),
+            obs.meta.ts,
         )
 
     def _name(self, table: dict[Subject, _T], subject: Subject, value: _T, replace: bool) -> None:
@@ -179,6 +180,8 @@ class Engine:
                     dev.ips.add(subject[2])
             dev.evidence.append(ev)
             _widen(dev, ev.meta.ts)
+            if ev.last is not None:
+                _widen(dev, ev.last)
         for key, dev in remote_candidates.items():
             if any(ev.claims.get("manufacturer") or ev.claims.get("brand") for ev in dev.evidence):
                 devices[key] = dev

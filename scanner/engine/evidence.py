@@ -46,11 +46,14 @@ class EvidenceTable:
     def __len__(self) -> int:
         return len(self.items)
 
-    def add(self, key: EvidenceKey, make: Callable[[], Evidence]) -> None:
-        """Store the item `make()` builds under `key`, or count the repeat, or count the drop."""
+    def add(self, key: EvidenceKey, make: Callable[[], Evidence], ts: float) -> None:
+        """Store the item `make()` builds under `key`, or count the repeat seen at `ts`, or count
+        the drop."""
         known = self.items.get(key)
         if known is not None:
             known.count += 1
+            if known.last is None or ts > known.last:
+                known.last = ts
             return
         subject, rule_id, _ = key
         held = self._of_subject.get(subject, [])

@@ -54,6 +54,7 @@ class Evidence:
     meta: Meta
     truncated: bool = False
     count: int = 1
+    last: float | None = None  # when the latest repeat was seen (None: never repeated)
 
     @property
     def weight(self) -> float:

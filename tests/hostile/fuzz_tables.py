@@ -133,6 +133,7 @@ def test_fuzz_evidence_table_respects_every_cap(
         table.add(
             (subject, rule.id, f"v{value_n}"),
             lambda r=rule, v=value_n: Evidence(r, f"v{v}", {}, meta),
+            0.0,
         )
         assert len(table) <= cap
         per_subject: dict[object, int] = {}

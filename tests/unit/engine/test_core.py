@@ -102,6 +102,15 @@ def test_mac_less_sightings_with_the_same_serial_merge_into_one_device(engine: E
     ]
 
 
+def test_a_merged_device_keeps_both_sightings_times_and_repeat_counts(engine: Engine) -> None:
+    attrs = {"model": "IPC-X", "serial": "SN1", "firmware": "2.800"}
+    for ip, ts in (("198.51.100.5", 5.0), ("198.51.100.6", 2.0), ("198.51.100.6", 9.0)):
+        engine.feed(Observation(Kind.DHIP, "IPC-X", meta(None, ip, ts), dict(attrs)))
+    (device,) = engine.devices()
+    assert (device.first_seen, device.last_seen) == (2.0, 9.0)
+    assert [(ev.value, ev.count, ev.meta.ts) for ev in device.evidence] == [("IPC-X", 3, 2.0)]
+
+
 def test_oui_alone_is_a_suspect_not_a_concern(engine: Engine) -> None:
     see(engine, CAM_MAC, "10.0.0.11")
     device = by_id(engine)[f"mac:{CAM_MAC}"]

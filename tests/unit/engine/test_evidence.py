@@ -35,7 +35,9 @@ def fill(t: EvidenceTable, subject: Subject, rules: int, values: int, weight: fl
     for r in range(rules):
         for v in range(values):
             t.add(
-                (subject, f"r{r}", f"v{v}"), lambda r=r, v=v: item(rule(f"r{r}", weight), f"v{v}")
+                (subject, f"r{r}", f"v{v}"),
+                lambda r=r, v=v: item(rule(f"r{r}", weight), f"v{v}"),
+                1.0,
             )
 
 
@@ -43,11 +45,11 @@ def held(t: EvidenceTable, subject: Subject) -> int:
     return sum(1 for key in t.items if key[0] == subject)
 
 
-def test_a_repeat_bumps_the_count_of_the_stored_item() -> None:
+def test_a_repeat_bumps_the_count_of_the_stored_item_and_its_latest_time() -> None:
     t, ledger = table()
-    for _ in range(3):
-        t.add((CAMERA, "r0", "App-webs/"), lambda: item(rule("r0"), "App-webs/"))
-    assert [ev.count for ev in t.items.values()] == [3]
+    for ts in (1.0, 7.0, 4.0):
+        t.add((CAMERA, "r0", "App-webs/"), lambda: item(rule("r0"), "App-webs/"), ts)
+    assert [(ev.count, ev.last) for ev in t.items.values()] == [(3, 7.0)]
     assert ledger.dropped == {}
 
 
@@ -83,7 +85,9 @@ def test_one_mac_over_many_addresses_holds_an_eighth_of_the_table() -> None:
 def test_a_full_table_gives_a_newcomer_the_weakest_item_of_the_largest_holder() -> None:
     t, ledger = table(cap=64)
     fill(t, FLOOD, rules=8, values=8, weight=0.2)  # 64 items: the table is full
-    t.add((CAMERA, "sadp", "DS-2CD2385G1-I"), lambda: item(rule("sadp", 0.95), "DS-2CD2385G1-I"))
+    t.add(
+        (CAMERA, "sadp", "DS-2CD2385G1-I"), lambda: item(rule("sadp", 0.95), "DS-2CD2385G1-I"), 1.0
+    )
     assert (held(t, FLOOD), held(t, CAMERA)) == (63, 1)
     assert ledger.dropped == {"evidence": 1}
 
@@ -101,7 +105,9 @@ def test_a_full_table_of_equal_holders_gives_way_to_stronger_evidence() -> None:
     t, ledger = table(cap=64)
     for n in range(64):
         fill(t, (None, f"02:00:00:00:01:{n:02x}", f"10.0.1.{n}"), rules=1, values=1, weight=0.8)
-    t.add((CAMERA, "sadp", "DS-2CD2385G1-I"), lambda: item(rule("sadp", 0.95), "DS-2CD2385G1-I"))
+    t.add(
+        (CAMERA, "sadp", "DS-2CD2385G1-I"), lambda: item(rule("sadp", 0.95), "DS-2CD2385G1-I"), 1.0
+    )
     fill(t, CAMERA, rules=1, values=1, weight=0.8)  # as heavy as what is stored: turned away
     assert (len(t), held(t, CAMERA)) == (64, 1)
     assert ledger.dropped == {"evidence": 2}
