@@ -111,6 +111,52 @@ def test_a_merged_device_keeps_both_sightings_times_and_repeat_counts(engine: En
     assert [(ev.value, ev.count, ev.meta.ts) for ev in device.evidence] == [("IPC-X", 3, 2.0)]
 
 
+@pytest.mark.parametrize(
+    ("known", "ip", "location"),
+    [
+        pytest.param([], "10.0.0.9", "lan", id="private-no-subnets-known"),
+        pytest.param([], "203.0.113.9", "remote", id="global-no-subnets-known"),
+        pytest.param([("10.0.0.5", PC_MAC)], "10.0.0.9", "lan", id="inside-a-known-subnet"),
+        pytest.param([("10.0.0.5", PC_MAC)], "10.9.9.9", "remote", id="outside-known-subnets"),
+    ],
+)
+def test_a_device_known_only_by_ip_is_remote_when_global_or_off_subnet(
+    engine: Engine, known: list[tuple[str, str]], ip: str, location: str
+) -> None:
+    for bound_ip, mac in known:
+        arp(engine, mac, bound_ip)
+    engine.feed(Observation(Kind.HTTP_SERVER, "App-webs/", meta(None, ip)))
+    assert by_id(engine)[f"ip:{ip}"].location == location
+
+
+def _named(engine: Engine, kind: Kind, name: str) -> None:
+    attrs = {"hostname": name} if kind is Kind.MDNS_SERVICE else {}
+    value = "_http._tcp.local" if kind is Kind.MDNS_SERVICE else name
+    engine.feed(Observation(kind, value, meta(PC_MAC, "10.0.0.100"), attrs))
+
+
+@pytest.mark.parametrize(
+    ("names", "expected"),
+    [
+        pytest.param([(Kind.MDNS_SERVICE, "pc.local"), (Kind.DHCP_HOSTNAME, "POS-1")], "POS-1",
+                     id="dhcp-after-mdns-wins"),
+        pytest.param([(Kind.DHCP_HOSTNAME, "POS-1"), (Kind.MDNS_SERVICE, "pc.local")], "POS-1",
+                     id="dhcp-before-mdns-stays"),
+        pytest.param([(Kind.DHCP_HOSTNAME, "POS-1"), (Kind.DHCP_HOSTNAME, "POS-2")], "POS-2",
+                     id="a-later-dhcp-name-replaces"),
+        pytest.param([(Kind.MDNS_SERVICE, "a.local"), (Kind.MDNS_SERVICE, "b.local")], "a.local",
+                     id="the-first-mdns-name-stays"),
+    ],
+)  # fmt: skip
+def test_a_dhcp_host_name_beats_an_mdns_one_and_the_latest_dhcp_name_counts(
+    engine: Engine, names: list[tuple[Kind, str]], expected: str
+) -> None:
+    see(engine, PC_MAC, "10.0.0.100")
+    for kind, name in names:
+        _named(engine, kind, name)
+    assert by_id(engine)[f"mac:{PC_MAC}"].hostname == expected
+
+
 def test_oui_alone_is_a_suspect_not_a_concern(engine: Engine) -> None:
     see(engine, CAM_MAC, "10.0.0.11")
     device = by_id(engine)[f"mac:{CAM_MAC}"]
