@@ -7,7 +7,9 @@ Python stores bytecode), beside the exact text of every TOML file and of the che
 The next load reads every TOML file anyway and uses the cache only when all those texts, the
 Python version and FORMAT are equal to what it was written from (a string comparison: no digest
 to collide), so an edited rule or a changed check is never answered from it. A cache that is
-missing, stale, unreadable or unwritable costs only the parse.
+missing, stale, unreadable or unwritable costs only the parse; a cache whose bytes changed after
+it was written fails its CRC before marshal (which trusts the lengths it reads) decodes it, and
+anything but a regular file at its path is not opened for reading.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import importlib.resources
 import logging
 import marshal
 import os
+import stat
 import sys
 import tempfile
 import zlib
@@ -29,10 +32,11 @@ from scanner.db.regex_safety import SOURCE as CHECK_SOURCE
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1  # bump when what is stored changes shape
+FORMAT = 2  # bump when what is stored changes shape
 MAX_BYTES = 16 * 1024 * 1024  # a cache file larger than this is not read
 
 Checked = frozenset[tuple[str, int]]  # (pattern, flags) that passed regex_safety.risk
+_CRC = 4  # bytes of the CRC-32 that precedes the marshal data
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -71,6 +75,19 @@ def loads_cleanly(policy: str, root: Traversable | None = None, cache: Path | No
     except (OSError, ValueError):
         return False
     return isinstance(policies, dict) and policy in policies
+
+
+def pack(data: bytes) -> bytes:
+    """`data` as a cache file holds it: its CRC-32, then the bytes."""
+    return zlib.crc32(data).to_bytes(_CRC, "big") + data
+
+
+def unpack(raw: bytes) -> bytes | None:
+    """The data of a cache file's bytes; None when they are not what `pack` wrote."""
+    data = raw[_CRC:]
+    if len(raw) < _CRC or zlib.crc32(data).to_bytes(_CRC, "big") != raw[:_CRC]:
+        return None
+    return data
 
 
 def cache_file(root: Traversable, env: Mapping[str, str] | None = None) -> Path:
@@ -115,16 +132,16 @@ class TomlTables:
         except ValueError as exc:  # a TOML value marshal cannot store (a date): no cache
             log.debug("vendor_db cache not written: %s", exc)
             return
-        _write(self._cache, data)
+        _write(self._cache, pack(data))
 
     def _name(self, node: Traversable) -> str:
         return str(node).removeprefix(self._root)
 
     def _read(self, cache: Path) -> bool:
         try:
-            with cache.open("rb") as fh:
-                data = fh.read(MAX_BYTES + 1)
-            if len(data) > MAX_BYTES:
+            data = unpack(_read_regular(cache))
+            if data is None:
+                log.debug("vendor_db cache %s not used: not a cache camscan wrote", cache)
                 return False
             stored = marshal.loads(data)
         except (OSError, ValueError, EOFError, TypeError) as exc:
@@ -135,6 +152,17 @@ class TomlTables:
         self._tables, checked = stored[-2:]
         self.checked = frozenset(checked)
         return True
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of the regular file at `path`, at most MAX_BYTES; OSError for anything else
+    (opened without blocking: a FIFO there has no writer to wait for)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
+            raise OSError(f"not a regular file of at most {MAX_BYTES} bytes")
+        return fh.read(MAX_BYTES)
 
 
 def _valid(stored: object, key: tuple[object, ...], texts: dict[str, str]) -> bool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import marshal
+import os
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,7 +75,13 @@ def test_a_cache_never_vouches_for_a_regex_of_other_files(tree: Path, edit: Edit
 
 @pytest.mark.parametrize(
     "content",
-    [b"", b"\x00garbage", marshal.dumps((cache.FORMAT, "3.0", "", {}, {}, [])), marshal.dumps([1])],
+    [
+        b"",
+        b"\x00garbage",
+        cache.pack(b"\x00garbage"),
+        cache.pack(marshal.dumps((cache.FORMAT, "3.0", "", {}, {}, []))),
+        cache.pack(marshal.dumps([1])),
+    ],
 )
 def test_a_damaged_or_foreign_cache_is_ignored_and_replaced(tree: Path, content: bytes) -> None:
     where = tree.parent / "db.marshal"
@@ -81,6 +89,40 @@ def test_a_damaged_or_foreign_cache_is_ignored_and_replaced(tree: Path, content:
     where.write_bytes(content)
     assert _rules(tree, where) == expected
     assert TomlTables(tree, where).hit
+
+
+def test_a_cache_changed_after_it_was_written_is_never_decoded(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # marshal trusts the lengths it reads: one flipped byte could ask for a 16 GiB tuple
+    where = tree.parent / "db.marshal"
+    expected = _rules(tree, where)
+    damaged = bytearray(where.read_bytes())
+    damaged[len(damaged) // 2] ^= 0x40
+    where.write_bytes(damaged)
+    decoded: list[bytes] = []
+    monkeypatch.setattr(cache.marshal, "loads", lambda data: decoded.append(data))
+    assert not TomlTables(tree, where).hit
+    assert decoded == []
+    monkeypatch.undo()
+    assert _rules(tree, where) == expected
+
+
+def test_a_fifo_where_the_cache_would_be_is_not_waited_for(tree: Path) -> None:
+    where = tree.parent / "db.marshal"
+    expected = _rules(tree, tree.parent / "fresh.marshal")
+    os.mkfifo(where)
+    loaded: list[list[tuple[str, str, str | None]]] = []
+    loader = threading.Thread(target=lambda: loaded.append(_rules(tree, where)), daemon=True)
+    loader.start()
+    loader.join(10)
+    if loader.is_alive():  # blocked opening the FIFO for a writer that never comes: release it
+        with open(where, "wb"):
+            pass
+        loader.join(10)
+        pytest.fail("the load waited for a writer of the FIFO at the cache's path")
+    assert loaded == [expected]
+    assert where.is_file()  # the FIFO was replaced by the cache
 
 
 def test_an_unwritable_cache_directory_costs_only_the_parse(tree: Path) -> None:
