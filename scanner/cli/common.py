@@ -163,7 +163,7 @@ def handled(command: F) -> F:
             return result
         except ScannerError as exc:
             raise fail(str(exc), exc.exit_status) from None
-        except BrokenPipeError:
+        except (BrokenPipeError, process.StdoutClosed):
             raise typer.Exit(process.stdout_closed()) from None
         except process.StdoutFailed as exc:
             raise fail(str(exc), ExitStatus.RUNTIME) from None

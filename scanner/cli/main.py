@@ -110,7 +110,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     except ScannerError as exc:  # raised outside a command (typer's own callbacks)
         say(str(exc))
         return int(exc.exit_status)
-    except BrokenPipeError:
+    except (BrokenPipeError, process.StdoutClosed):
         return process.stdout_closed()
     except process.Terminated:
         say("terminated")
@@ -127,7 +127,8 @@ def run(argv: Sequence[str] | None = None) -> int:
 def main() -> None:
     """Console-script entry point."""
     process.install()
-    status = run(sys.argv[1:])
+    with process.guarded_stdout():
+        status = run(sys.argv[1:])
     try:
         process.flush_stdout()
     except BrokenPipeError:

@@ -9,8 +9,9 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from types import FrameType
-from typing import NoReturn
+from typing import Any, NoReturn, TextIO, cast
 
 from scanner.errors import ExitStatus, ScannerError
 
@@ -21,6 +22,64 @@ class Terminated(BaseException):  # noqa: N818 - named after the signal, like Ke
 
 class StdoutFailed(ScannerError):
     """Standard output cannot take the report (a full disk or device, an I/O error)."""
+
+
+class StdoutClosed(Exception):  # noqa: N818 - a state, like BrokenPipeError's
+    """Standard output's reader went away (`| head`), seen through the guarded sys.stdout."""
+
+
+class _GuardedStdout:
+    """sys.stdout whose failures rich and typer cannot turn into their own exit status 1: a
+    closed pipe raises StdoutClosed, any other write error StdoutFailed, and every later
+    write raises it again (typer's stream probe swallows the first)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._failure: Exception | None = None
+
+    def write(self, text: str) -> int:
+        """Write `text` to the real stream."""
+        self._check()
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def flush(self) -> None:
+        """Flush the real stream."""
+        self._check()
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise self._failed(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+    def _check(self) -> None:
+        if self._failure is not None:
+            raise self._failure
+
+    def _failed(self, exc: OSError) -> Exception:
+        """The failure `exc` stands for, kept; fd 1 then leads nowhere so nothing fails twice."""
+        if isinstance(exc, BrokenPipeError):
+            self._failure = StdoutClosed()
+        else:
+            self._failure = StdoutFailed(f"cannot write to standard output: {exc.strerror or exc}")
+        _detach_stdout()
+        return self._failure
+
+
+@contextlib.contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """sys.stdout guarded (see _GuardedStdout) while the block runs: rich and typer print
+    through it (rich exits 1 on a broken pipe, typer's help does too)."""
+    real = sys.stdout
+    sys.stdout = cast(TextIO, _GuardedStdout(real))
+    try:
+        yield
+    finally:
+        sys.stdout = real
 
 
 def _on_sigterm(signum: int, frame: FrameType | None) -> None:

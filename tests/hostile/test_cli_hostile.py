@@ -205,12 +205,16 @@ def test_a_sweep_whose_stdout_is_full_records_nothing(tmp_path: Path, how: tuple
     assert len(json.loads(again.stdout)["sweep"]["new"]) == 2
 
 
-def test_a_sweep_whose_reader_went_away_exits_quietly_and_records_nothing(tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", [("--format", "json", "-q"), ()], ids=["json", "table"])
+def test_a_sweep_whose_reader_went_away_exits_quietly_and_records_nothing(
+    tmp_path: Path, how: tuple[str, ...]
+) -> None:
+    # Before, the table: rich exited 1 (--fail-on new's status) when the reader went away
     db = tmp_path / "h.sqlite3"
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     proc = subprocess.Popen(
         [sys.executable, "-c", ENTRY, "sweep", "--site", "s1", "--pcap", str(SADP), "--db",
-         str(db), "--format", "json", "-q"],
+         str(db), "--fail-on", "new", *how],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO, env=env,
     )  # fmt: skip
     assert proc.stdout is not None and proc.stderr is not None

@@ -143,6 +143,36 @@ def test_full_stdout_is_one_line_and_exit_3(cli: Cli) -> None:
     assert proc.stderr == b"camscan: cannot write to standard output: No space left on device\n"
 
 
+# What prints for a person: rich's table and version line, typer's help.
+PRINTED = [["pcap", str(DEMO)], ["db", "info"], ["--version"], ["--help"], ["pcap", "--help"]]
+
+
+@pytest.mark.parametrize("argv", PRINTED, ids=" ".join)
+def test_closed_stdout_under_printed_output_exits_141_not_status_1(argv: list[str]) -> None:
+    # Before: rich ended the process with status 1 (--fail-on's) when its reader went away
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from scanner.cli.main import main; main()", *argv],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert (proc.wait(60), err) == (141, b"")
+
+
+@pytest.mark.parametrize("argv", PRINTED, ids=" ".join)
+def test_full_stdout_under_printed_output_is_named_not_an_internal_error(
+    cli: Cli, argv: list[str]
+) -> None:
+    # Before: "internal error (OSError: [Errno 28] ...); please report it"
+    with open("/dev/full", "wb") as full:
+        proc = cli(*argv, stdout=full)
+    assert (proc.returncode, proc.stderr) == (
+        3, b"camscan: cannot write to standard output: No space left on device\n"
+    )  # fmt: skip
+
+
 def test_sigterm_while_writing_removes_the_temporary_file(cli: Cli, tmp_path: Path) -> None:
     # SIGTERM arrives while the report is being synced, the moment its temporary file exists
     prelude = (
