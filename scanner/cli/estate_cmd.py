@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from scanner.cli import process
 from scanner.cli.common import say
 from scanner.errors import InputError
 
@@ -67,7 +67,7 @@ def estate_report(
         estate = build_estate(history, when, stale_days, site)
     text = render(estate, fmt.value)
     if output is None:
-        sys.stdout.write(text)
+        process.write_stdout(text)
     else:
         write_text(output, text)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
@@ -189,7 +188,9 @@ def history_cmd(
             "runs": [asdict(r) for r in rows],
             "present_of_concern": [_present_dict(p) for p in present],
         }
-        sys.stdout.write(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
+        from scanner.output import jsonout
+
+        process.write_stdout(jsonout.dumps(doc))
         return
     from scanner.output.table import render_rows
 
@@ -233,7 +234,9 @@ def diff_cmd(
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise InputError(f"a report is not well-formed camscan.findings/1: {exc!r}") from exc
     if fmt is ListFormat.json:
-        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        from scanner.output import jsonout
+
+        process.write_stdout(jsonout.dumps(result))
         return
     _print_diff(result, after["devices"], console())
 

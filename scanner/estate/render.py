@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -21,7 +20,9 @@ SITE_COLUMNS = (
 def render(estate: Mapping[str, Any], fmt: str) -> str:
     """The estate report in `fmt`: table, json, csv or html."""
     if fmt == "json":
-        return json.dumps(estate, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        from scanner.output.jsonout import dumps
+
+        return dumps(estate)
     if fmt == "csv":
         return _csv(estate)
     if fmt == "table":

@@ -124,6 +124,16 @@ def test_estate_cli_formats(tmp_path: Path, camscan: Any) -> None:
     assert "burn-down: 5 on 2026-11-01 -> 3 on 2026-11-10" in table
 
 
+def test_estate_json_escapes_what_readers_would_split_or_reorder() -> None:
+    # Before: json.dumps left U+2028, a bidi override and C1 controls raw in the estate JSON
+    from scanner.estate.render import render
+
+    estate = {"sites": [{"site": "s", "model": "A\u2028B\u202eC\x85D"}]}
+    text = render(estate, "json")
+    assert "\u2028" not in text and "\u202e" not in text and "\x85" not in text
+    assert json.loads(text) == estate
+
+
 def test_estate_of_an_unknown_site_exits_2(tmp_path: Path, camscan: Any) -> None:
     db = tmp_path / "h.sqlite3"
     fill(db)

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import make_corpus as mc
@@ -106,3 +107,23 @@ def test_html_page_escapes_device_strings(capture: Path) -> None:
     page = html.render(analyse(capture))
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "\x1b" not in page
+
+
+BIDI_MODEL = "DS-2CD\u202eX\u2066Y\u2028Z\x85W"  # override, isolate, line separator, C1
+
+
+def test_history_json_escapes_device_strings(tmp_path: Path) -> None:
+    # Before: `history --format json` wrote the model's bidi override and isolate raw
+    camera = mc.Host("c0:56:e3:10:00:79", "192.168.1.79")
+    match = mc.sadp_probematch(camera.mac, camera.ip, BIDI_MODEL, "SN123", "V5.7.3")
+    capture = tmp_path / "bidi.pcap"
+    capture.write_bytes(mc.with_honest([mc.udp(camera, None, 37020, 37020, match)]))
+    db = tmp_path / "h.sqlite3"
+    assert run_cli("sweep", "--site", "s1", "--pcap", capture, "--db", db, "-q").returncode == 1
+    proc = run_cli("history", "--db", db, "--format", "json")
+    assert proc.returncode == 0
+    text = proc.stdout.decode("utf-8")
+    kinds = {"Cc", "Cf", "Zl", "Zp", "Cs"}
+    assert {ch for ch in text if unicodedata.category(ch) in kinds and ch != "\n"} == set()
+    models = {d["model"] for d in json.loads(text)["present_of_concern"]}
+    assert any("\u202eX\u2066Y" in model for model in models), models

@@ -1,9 +1,11 @@
-"""What sweeps, history and diff print: MACs never turn into emoji, ids are never cut."""
+"""What sweeps, history and diff print: MACs never turn into emoji, ids are never cut, JSON
+writes no raw control, bidi or line-separator character."""
 
 from __future__ import annotations
 
 import json
 import subprocess
+import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,3 +46,29 @@ def test_history_at_80_columns_shows_whole_site_and_run_ids(cli: Cli, tmp_path: 
     assert [line.split()[:4] for line in runs] == [
         ["site", "store-0042", "run_id", run_id] for run_id in ids
     ]
+
+
+# a line separator, a bidi override, a C1 control, NUL and a lone surrogate (undecodable bytes)
+HOSTILE = "DS-2CD\u2028X\u202eY\x85Z\x00\udcff"
+
+
+def raw_unsafe(text: str) -> set[str]:
+    """The control, format, separator and surrogate characters written as themselves."""
+    kinds = {"Cc", "Cf", "Zl", "Zp", "Cs"}
+    return {ch for ch in text if unicodedata.category(ch) in kinds and ch != "\n"}
+
+
+def test_diff_json_escapes_what_readers_would_split_or_reorder(cli: Cli, tmp_path: Path) -> None:
+    # Before: json.dumps wrote U+2028, U+202E and C1 raw, and the surrogate as a stray byte
+    before = json.loads(DEMO_FINDINGS.read_text())
+    after = json.loads(DEMO_FINDINGS.read_text())
+    after["devices"][0]["model"] = HOSTILE
+    (tmp_path / "old.json").write_text(json.dumps(before))
+    (tmp_path / "new.json").write_text(json.dumps(after))
+    proc = cli("diff", tmp_path / "old.json", tmp_path / "new.json", "--format", "json")
+    assert proc.returncode == 0
+    text = proc.stdout.decode("utf-8")
+    assert raw_unsafe(text) == set()
+    [change] = [c for c in json.loads(text)["changes"][after["devices"][0]["id"]]
+                if c["field"] == "model"]  # fmt: skip
+    assert change["new"] == HOSTILE
