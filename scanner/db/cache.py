@@ -212,7 +212,9 @@ def _write(dest: Path, data: bytes) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, dest)
-    except OSError as exc:
-        log.debug("vendor_db cache not written: %s", exc)
+    except BaseException as exc:  # Ctrl-C and SIGTERM too: no temporary file left behind
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if not isinstance(exc, OSError):
+            raise
+        log.debug("vendor_db cache not written: %s", exc)

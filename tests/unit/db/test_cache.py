@@ -125,6 +125,22 @@ def test_a_fifo_where_the_cache_would_be_is_not_waited_for(tree: Path) -> None:
     assert where.is_file()  # the FIFO was replaced by the cache
 
 
+def test_an_interrupted_cache_write_leaves_no_temporary_file(
+    tree: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C or SIGTERM (an exception in the CLI) while the cache is written: each one left a
+    # .tmp-*.marshal of the whole cache behind, never removed
+    where = tree.parent / "cache" / "db.marshal"
+
+    def interrupted(src: str, dst: str) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        load_db_from(tree, cache=where)
+    assert list(where.parent.iterdir()) == []
+
+
 def test_an_unwritable_cache_directory_costs_only_the_parse(tree: Path) -> None:
     blocker = tree.parent / "not-a-dir"
     blocker.write_text("a file where the cache directory would be")
