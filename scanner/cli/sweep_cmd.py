@@ -30,6 +30,15 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 MAX_REPORT_BYTES = 256 << 20  # a saved report larger than this is not one camscan wrote
+ReportFormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format", metavar="FORMAT",
+        help="table, json, ndjson, csv, html or md: for stdout, or for -o files whose "
+        "extension names none [default: html on stdout, json in files].",
+        show_default=False,
+    ),
+]  # fmt: skip
 
 
 class SweepFailOn(StrEnum):
@@ -284,7 +293,7 @@ def report_cmd(
     file: Annotated[
         Path | None, typer.Argument(help="A findings JSON written by camscan (or use --run).")
     ] = None,
-    fmt: FormatOpt = None,
+    fmt: ReportFormatOpt = None,
     output: OutputOpt = None,
     run: Annotated[
         str | None, typer.Option("--run", help="Re-render this stored run from the history.")

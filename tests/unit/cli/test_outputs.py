@@ -162,3 +162,12 @@ def test_report_written_note_names_each_file_and_format(tmp_path: Path) -> None:
         f"report written to {tmp_path / 'a.json'} (json)",
         f"report written to {tmp_path / 'b.csv'} (csv)",
     ]
+
+
+def test_report_help_states_the_default_it_prints() -> None:
+    # Before: `camscan report -h` said "[default: table on stdout ...]" and printed HTML
+    findings = REPO / "tests" / "unit" / "output" / "data" / "demo-findings.json"
+    shown = runner.invoke(app, ["report", str(findings)])
+    assert shown.exit_code == 0 and shown.stdout.startswith("<!DOCTYPE html>")
+    help_text = " ".join(runner.invoke(app, ["report", "-h"]).stdout.split())
+    assert "[default: html on stdout, json in files]" in help_text
