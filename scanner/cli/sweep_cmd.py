@@ -145,7 +145,7 @@ def sweep_cmd(
 
 def _print_sweep(report: dict[str, Any], json_to_stdout: bool, fmt: Format, quiet: bool) -> None:
     """The sweep's report on stdout, flushed: run before the commit, so a full or closed stdout
-    leaves the run unrecorded (StdoutFailed, BrokenPipeError)."""
+    leaves the run unrecorded (StdoutFailed, StdoutClosed, BrokenPipeError)."""
     from scanner.output import table
     from scanner.output.render import render
 
