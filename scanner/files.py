@@ -20,8 +20,9 @@ from scanner.errors import InputError, RuntimeFailure, ScannerError
 # replace whatever the shell connected (a `>>` log, a pipe), so the descriptor is used as is.
 _OWN_FD = re.compile(r"^/(?:dev/fd|proc/self/fd|proc/thread-self/fd)/(\d+)$")
 _STD_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
-# errno values that say the environment failed (disk full, I/O error), not the path given
-_RUNTIME_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG})
+# errno values that say the environment failed (disk full, I/O error, a FIFO's reader gone),
+# not the path given
+_RUNTIME_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EPIPE})
 
 
 def own_descriptor(path: str | os.PathLike[str]) -> int | None:

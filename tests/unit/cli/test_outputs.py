@@ -3,13 +3,17 @@ stdout carrying exactly one format, and nothing clobbered."""
 
 from __future__ import annotations
 
+import array
 import csv
+import fcntl
 import io
 import json
 import os
 import stat
 import subprocess
+import termios
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -120,6 +124,30 @@ def test_a_fifo_is_written_in_place(tmp_path: Path) -> None:
     reader.join(30)
     assert status == 0 and stat.S_ISFIFO(fifo.stat().st_mode)
     assert json.loads(got[0])["summary"]["of_concern"] == 1
+
+
+def test_a_fifo_whose_reader_leaves_is_a_runtime_failure(cli: Cli, tmp_path: Path) -> None:
+    # Before: exit 2, the status of bad usage, although the path was a good one
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # there before camscan opens it
+    fcntl.fcntl(reader, fcntl.F_SETPIPE_SZ, 4096)  # the report fills it: camscan waits
+
+    def leave_once_full() -> None:
+        pending = array.array("i", [0])
+        while pending[0] < 4096:
+            time.sleep(0.05)
+            fcntl.ioctl(reader, termios.FIONREAD, pending)
+        os.close(reader)
+
+    leaving = threading.Thread(target=leave_once_full, daemon=True)
+    leaving.start()
+    proc = cli("pcap", DEMO, "-o", fifo, "-q")
+    leaving.join(30)
+    assert (proc.returncode, proc.stderr.decode()) == (
+        3, f"camscan: cannot write to {fifo}: Broken pipe\n"
+    )  # fmt: skip
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
 
 
 def test_a_character_device_stays_a_device(tmp_path: Path) -> None:
