@@ -40,9 +40,11 @@ _CRC = 4  # bytes of the CRC-32 that precedes the marshal data
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    """$XDG_CACHE_HOME/camscan, else ~/.cache/camscan."""
+    """$XDG_CACHE_HOME/camscan when it is an absolute path (the XDG spec ignores a relative
+    one), else ~/.cache/camscan."""
     env = os.environ if env is None else env
-    base = Path(env["XDG_CACHE_HOME"]) if env.get("XDG_CACHE_HOME") else Path.home() / ".cache"
+    stated = Path(env.get("XDG_CACHE_HOME") or "")
+    base = stated if stated.is_absolute() else Path.home() / ".cache"
     return base / "camscan"
 
 

@@ -166,6 +166,9 @@ def test_regexes_the_cache_vouches_for_skip_the_shape_check(
 def test_the_cache_lives_in_the_users_cache_directory() -> None:
     assert cache_dir({"XDG_CACHE_HOME": "/x/cache"}) == Path("/x/cache/camscan")
     assert cache_dir({"HOME": "/home/u"}).name == "camscan"
+    # a relative XDG_CACHE_HOME is invalid (XDG base directory spec): before, the cache went
+    # into a folder of that name under whatever directory camscan was started from
+    assert cache_dir({"XDG_CACHE_HOME": "rel/cache"}) == Path.home() / ".cache" / "camscan"
     first = cache_file(Path("/a/vendor_db"), {"XDG_CACHE_HOME": "/c"})
     assert first.parent == Path("/c/camscan")
     assert first != cache_file(Path("/b/vendor_db"), {"XDG_CACHE_HOME": "/c"})
