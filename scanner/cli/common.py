@@ -52,15 +52,20 @@ OutputOpt = Annotated[
         ".html .md .txt); repeat for several; '-' = stdout.",
     ),
 ]  # fmt: skip
-FormatOpt = Annotated[
-    Format | None,
-    typer.Option(
+
+
+def _format_option(on_stdout: str) -> Any:
+    """--format, whose default is `on_stdout` on stdout and json in files."""
+    return typer.Option(
         "--format", metavar="FORMAT",
         help="table, json, ndjson, csv, html or md: for stdout, or for -o files whose "
-        "extension names none [default: table on stdout, json in files].",
+        f"extension names none [default: {on_stdout} on stdout, json in files].",
         show_default=False,
-    ),
-]  # fmt: skip
+    )  # fmt: skip
+
+
+FormatOpt = Annotated[Format | None, _format_option("table")]
+ReportFormatOpt = Annotated[Format | None, _format_option("html")]  # `camscan report`
 PolicyOpt = Annotated[
     str, typer.Option("--policy", metavar="NAME", help="Policy from vendor_db/policies.toml.")
 ]

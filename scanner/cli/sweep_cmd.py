@@ -18,6 +18,7 @@ from scanner.cli.common import (
     FormatOpt,
     OutputOpt,
     QuietOpt,
+    ReportFormatOpt,
     VerboseOpt,
     console,
     say,
@@ -30,15 +31,6 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 MAX_REPORT_BYTES = 256 << 20  # a saved report larger than this is not one camscan wrote
-ReportFormatOpt = Annotated[
-    Format | None,
-    typer.Option(
-        "--format", metavar="FORMAT",
-        help="table, json, ndjson, csv, html or md: for stdout, or for -o files whose "
-        "extension names none [default: html on stdout, json in files].",
-        show_default=False,
-    ),
-]  # fmt: skip
 
 
 class SweepFailOn(StrEnum):
